@@ -1,0 +1,3 @@
+from rewardkit.cli.main import run
+
+run()

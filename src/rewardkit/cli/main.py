@@ -1,0 +1,37 @@
+"""Entry point: registers the command modules and turns user errors into one clear line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from rewardkit.cli import data_cmd, demo_cmd, eval_cmd  # noqa: F401  (register commands)
+from rewardkit.cli.app import app, err_console
+from rewardkit.errors import RewardkitError
+
+EXIT_USER_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 2 bad input, 130 interrupted)."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except RewardkitError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return EXIT_USER_ERROR
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err_console.print("interrupted")
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

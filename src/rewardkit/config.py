@@ -1,0 +1,56 @@
+"""Typed command configurations: YAML defaults under ``configs/``, overridden by CLI options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rewardkit.errors import ConfigError
+
+C = TypeVar("C", bound=BaseModel)
+
+
+class EvalConfig(BaseModel):
+    """Options of ``rewardkit eval`` (see ``configs/eval.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = 0
+    bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples")
+    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")
+    n_bins: int = Field(default=15, ge=2, description="ECE bins")
+    batch_size: int = Field(default=64, ge=1, description="items per scoring batch")
+    skip_invalid: bool = False
+    layout: str | None = None
+    split: str | None = None
+
+
+def load_config(cls: type[C], path: Path | None, overrides: dict[str, Any]) -> C:
+    """Defaults, then the YAML file (if any), then the CLI overrides that were given.
+
+    Example:
+        >>> load_config(EvalConfig, None, {"seed": 3, "bootstrap": None}).seed
+        3
+    """
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of option: value")
+        values.update(loaded)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return cls(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        where = f"{path}: " if path is not None else ""
+        raise ConfigError(f"{where}invalid configuration: {problems}") from exc

@@ -1,0 +1,232 @@
+"""Known preference-data layouts, their detection, and conversion to :class:`PreferenceItem`.
+
+Layouts:
+
+- ``rewardbench`` (also the native layout): ``prompt``, ``chosen``, ``rejected`` as strings
+  (RewardBench v1) or lists of strings (RewardBench 2), optional ``subset``, ``domain``, ``id``,
+  ``tie``, ``margin``, ``source``, ``chosen_model``/``rejected_model``,
+  ``chosen_scores``/``rejected_scores`` (human scores per response).
+- ``trl``: ``chosen``/``rejected`` as lists of ``{role, content}`` messages, the prompt either
+  implicit (the shared leading messages) or explicit (a ``prompt`` message list or string).
+- ``hh-rlhf``: Anthropic transcripts ``"\\n\\nHuman: ...\\n\\nAssistant: ..."`` with no prompt
+  field; the prompt is the longest common prefix cut back to the last ``\\n\\nAssistant:``.
+- ``judgebench``: ``question``, ``response_A``, ``response_B``, ``label`` (``A>B``/``B>A``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rewardkit.data.fields import FieldReader
+from rewardkit.data.readers import Row
+from rewardkit.data.records import ChatMessage, PreferenceItem, Prompt
+from rewardkit.errors import DataError
+
+LAYOUTS = ("rewardbench", "trl", "hh-rlhf", "judgebench")
+
+_ASSISTANT = "\n\nAssistant:"
+_TURN = re.compile(r"\n\n(Human|Assistant):")
+
+
+def detect_layout(rows: list[Row], path: Path) -> str:
+    """Name the layout of ``rows`` from their fields (the first row decides).
+
+    Example:
+        >>> detect_layout([{"prompt": "p", "chosen": "a", "rejected": "b"}], Path("x.jsonl"))
+        'rewardbench'
+    """
+    first = rows[0]
+    keys = {k for k in first if not k.startswith("__")}
+    if {"response_A", "response_B", "label"} <= keys:
+        return "judgebench"
+    if keys & {"chosen", "rejected"}:
+        # One of the two may be missing; the converter then reports it as a missing field.
+        sample = first.get("chosen", first.get("rejected"))
+        if isinstance(sample, list) and sample and isinstance(sample[0], dict):
+            return "trl"
+        if "prompt" not in keys and isinstance(sample, str):
+            return "hh-rlhf"
+        return "rewardbench"
+    raise DataError(
+        f"unrecognised layout: fields {sorted(keys)}; expected one of: "
+        "prompt/chosen/rejected (RewardBench v1/v2), chosen/rejected message lists (TRL), "
+        "chosen/rejected transcripts (HH-RLHF), question/response_A/response_B/label "
+        "(JudgeBench)",
+        path=path,
+        row=int(first.get("__row__", 1)),
+    )
+
+
+def _common(f: FieldReader, default_id: str) -> dict[str, Any]:
+    item_id = f.optional_text("id") or f.optional_text("pair_id") or default_id
+    return {
+        "id": item_id,
+        "subset": f.optional_text("subset"),
+        "domain": f.optional_text("domain"),
+        "tie": f.boolean("tie"),
+        "margin": f.number("margin"),
+        "source": f.optional_text("source"),
+        "chosen_model": f.optional_text("chosen_model"),
+        "rejected_model": f.optional_text("rejected_model"),
+    }
+
+
+def _human_scores(f: FieldReader, n_chosen: int, n_rejected: int) -> dict[str, Any]:
+    chosen = f.numbers("chosen_scores", n_chosen)
+    if chosen is None:
+        chosen = f.numbers("chosen_score", n_chosen)
+    rejected = f.numbers("rejected_scores", n_rejected)
+    if rejected is None:
+        rejected = f.numbers("rejected_score", n_rejected)
+    if (chosen is None) != (rejected is None):
+        missing = "rejected_scores" if rejected is None else "chosen_scores"
+        raise f.error(missing, "human scores must be given for both chosen and rejected")
+    return {"chosen_scores": chosen, "rejected_scores": rejected}
+
+
+def _messages(f: FieldReader, field: str, value: Any) -> tuple[ChatMessage, ...]:
+    if isinstance(value, str):
+        return (ChatMessage("user", value),)
+    if not isinstance(value, list) or not value:
+        raise f.error(field, "expected a non-empty list of {role, content} messages")
+    out = []
+    for i, m in enumerate(value):
+        if not isinstance(m, dict) or not isinstance(m.get("role"), str) or not isinstance(
+            m.get("content"), str
+        ):
+            raise f.error(f"{field}[{i}]", "expected a message {role: str, content: str}")
+        out.append(ChatMessage(m["role"], m["content"]))
+    return tuple(out)
+
+
+def _from_rewardbench(f: FieldReader, default_id: str) -> PreferenceItem:
+    prompt_value = f.row.get("prompt")
+    prompt: Prompt
+    if isinstance(prompt_value, list):
+        prompt = _messages(f, "prompt", prompt_value)
+    else:
+        prompt = f.text("prompt", allow_empty=True)
+    chosen = f.responses("chosen")
+    rejected = f.responses("rejected")
+    return PreferenceItem(prompt=prompt, chosen=chosen, rejected=rejected,
+                          **_common(f, default_id),
+                          **_human_scores(f, len(chosen), len(rejected)))
+
+
+def _final_assistant(f: FieldReader, field: str) -> tuple[tuple[ChatMessage, ...], str]:
+    msgs = _messages(f, field, f.row.get(field))
+    if msgs[-1].role != "assistant":
+        raise f.error(field, "the last message must be the assistant's response")
+    if not msgs[-1].content.strip():
+        raise f.error(field, "empty response")
+    return msgs[:-1], msgs[-1].content
+
+
+def _from_trl(f: FieldReader, default_id: str) -> PreferenceItem:
+    c_prefix, chosen = _final_assistant(f, "chosen")
+    r_prefix, rejected = _final_assistant(f, "rejected")
+    prompt: Prompt
+    if f.has("prompt"):
+        value = f.row["prompt"]
+        prompt = _messages(f, "prompt", value) if isinstance(value, list) else f.text("prompt")
+        if isinstance(prompt, tuple):
+            prompt = prompt + c_prefix
+    else:
+        if c_prefix != r_prefix:
+            raise f.error("rejected", "implicit prompt: chosen and rejected conversations "
+                                      "differ before their final assistant turn")
+        if not c_prefix:
+            raise f.error("prompt", "missing field (no prompt and no shared user turns)")
+        prompt = c_prefix
+    return PreferenceItem(prompt=prompt, chosen=(chosen,), rejected=(rejected,),
+                          **_common(f, default_id), **_human_scores(f, 1, 1))
+
+
+def split_hh_transcripts(chosen: str, rejected: str) -> tuple[str, str, str] | None:
+    """Split two HH-RLHF transcripts into (prompt, chosen response, rejected response).
+
+    The prompt is their longest common prefix cut back to its last ``\\n\\nAssistant:``.
+
+    Example:
+        >>> split_hh_transcripts("\\n\\nHuman: hi\\n\\nAssistant: hello",
+        ...                      "\\n\\nHuman: hi\\n\\nAssistant: go away")
+        ('\\n\\nHuman: hi', 'hello', 'go away')
+    """
+    n = min(len(chosen), len(rejected))
+    i = 0
+    while i < n and chosen[i] == rejected[i]:
+        i += 1
+    cut = chosen.rfind(_ASSISTANT, 0, i)
+    if cut < 0:
+        return None
+    start = cut + len(_ASSISTANT)
+    return chosen[:cut], chosen[start:].strip(), rejected[start:].strip()
+
+
+def hh_prompt_messages(prompt: str) -> tuple[ChatMessage, ...]:
+    """Parse an HH-RLHF prompt transcript into chat messages.
+
+    Example:
+        >>> hh_prompt_messages("\\n\\nHuman: hi\\n\\nAssistant: hello\\n\\nHuman: bye")
+        (ChatMessage(role='user', content='hi'), ChatMessage(role='assistant', content='hello'), ChatMessage(role='user', content='bye'))
+    """  # noqa: E501
+    parts = _TURN.split(prompt)
+    messages = []
+    for speaker, content in zip(parts[1::2], parts[2::2], strict=True):
+        messages.append(ChatMessage("user" if speaker == "Human" else "assistant",
+                                    content.strip()))
+    return tuple(messages)
+
+
+def _from_hh(f: FieldReader, default_id: str) -> PreferenceItem:
+    chosen_t = f.text("chosen")
+    rejected_t = f.text("rejected")
+    split = split_hh_transcripts(chosen_t, rejected_t)
+    if split is None:
+        raise f.error("chosen", "no shared prompt ending in '\\n\\nAssistant:' between "
+                                "chosen and rejected transcripts")
+    prompt, chosen, rejected = split
+    if not chosen:
+        raise f.error("chosen", "empty response")
+    if not rejected:
+        raise f.error("rejected", "empty response")
+    messages = hh_prompt_messages(prompt)
+    return PreferenceItem(prompt=messages or prompt, chosen=(chosen,), rejected=(rejected,),
+                          **_common(f, default_id))
+
+
+def _from_judgebench(f: FieldReader, default_id: str) -> PreferenceItem:
+    question = f.text("question")
+    a = f.text("response_A")
+    b = f.text("response_B")
+    label = f.text("label").strip()
+    common = _common(f, default_id)
+    if label in {"A>B", "A>>B"}:
+        chosen, rejected = a, b
+    elif label in {"B>A", "B>>A"}:
+        chosen, rejected = b, a
+    elif label in {"A=B", "tie"}:
+        chosen, rejected = a, b
+        common["tie"] = True
+    else:
+        raise f.error("label", f"expected 'A>B', 'B>A' or 'A=B', got {label!r}")
+    source = common["source"]
+    if source and common["subset"] is None:
+        common["subset"] = source
+    if source and common["domain"] is None:
+        common["domain"] = source.split("-")[0]
+    if common["chosen_model"] is None:
+        model = f.optional_text("response_model")
+        common["chosen_model"] = common["rejected_model"] = model
+    return PreferenceItem(prompt=question, chosen=(chosen,), rejected=(rejected,), **common)
+
+
+CONVERTERS: dict[str, Callable[[FieldReader, str], PreferenceItem]] = {
+    "rewardbench": _from_rewardbench,
+    "trl": _from_trl,
+    "hh-rlhf": _from_hh,
+    "judgebench": _from_judgebench,
+}

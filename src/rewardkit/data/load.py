@@ -1,0 +1,114 @@
+"""Load preference items from any supported file, with validation and a skip report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewardkit.data.fields import FieldReader
+from rewardkit.data.layouts import CONVERTERS, LAYOUTS, detect_layout
+from rewardkit.data.readers import detect_file_format, read_rows
+from rewardkit.data.records import PreferenceItem
+from rewardkit.errors import DataError
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load read, converted, skipped and warned about. Nothing is dropped silently."""
+
+    path: str
+    file_format: str
+    layout: str
+    n_rows: int
+    n_items: int
+    skipped: tuple[SkippedRow, ...] = ()
+    identical_pairs: int = 0
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def skipped_by_reason(self) -> dict[str, int]:
+        return dict(sorted(Counter(s.reason for s in self.skipped).items()))
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    items: tuple[PreferenceItem, ...]
+    report: LoadReport
+
+
+def load_preferences(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    split: str | None = None,
+    skip_invalid: bool = False,
+) -> LoadResult:
+    """Read, detect, validate and convert preference items.
+
+    With ``skip_invalid=False`` (the default) the first invalid row raises :class:`DataError`
+    naming file, row and field. With ``skip_invalid=True`` invalid rows are skipped and each is
+    recorded in the report. A chosen response identical to a rejected one is kept and counted
+    as a warning (a model can only tie on it).
+
+    Example:
+        >>> import tempfile, json
+        >>> p = Path(tempfile.mkdtemp()) / "pairs.jsonl"
+        >>> _ = p.write_text(json.dumps({"prompt": "2+2?", "chosen": "4", "rejected": "5"}))
+        >>> res = load_preferences(p)
+        >>> res.items[0].chosen, res.report.layout
+        (('4',), 'rewardbench')
+    """
+    p = Path(path)
+    file_format = detect_file_format(p) if p.exists() else "missing"
+    rows = read_rows(p, split)
+    if not rows:
+        raise DataError("no rows (empty file)", path=p)
+    if layout is None:
+        layout = detect_layout(rows, p)
+    elif layout not in CONVERTERS:
+        raise DataError(f"unknown layout {layout!r}; available: {', '.join(LAYOUTS)}", path=p)
+    convert = CONVERTERS[layout]
+    items: list[PreferenceItem] = []
+    skipped: list[SkippedRow] = []
+    seen_ids: dict[str, int] = {}
+    stem = p.name.split(".")[0]
+    for row in rows:
+        reader = FieldReader(row, p)
+        lineno = reader.lineno or 0
+        source_file = row.get("__file__")
+        default_id = f"{source_file.split('.')[0] if source_file else stem}-{lineno}"
+        try:
+            item = convert(reader, default_id)
+            if item.id in seen_ids:
+                raise reader.error(
+                    "id", f"duplicate id {item.id!r} (first seen on row {seen_ids[item.id]})"
+                )
+        except DataError as exc:
+            if not skip_invalid:
+                raise
+            skipped.append(SkippedRow(lineno, exc.field, exc.message))
+            continue
+        seen_ids[item.id] = lineno
+        items.append(item)
+    if not items:
+        raise DataError(f"all {len(rows)} rows are invalid; first: {skipped[0].reason}", path=p)
+    identical = sum(1 for it in items if set(it.chosen) & set(it.rejected))
+    warnings: list[str] = []
+    if identical:
+        warnings.append(f"{identical} item(s) have a chosen response identical to a rejected "
+                        "one; a model can only tie on them")
+    if skipped:
+        warnings.append(f"{len(skipped)} invalid row(s) skipped: " + ", ".join(
+            f"{reason} ({n})" for reason, n in Counter(s.reason for s in skipped).items()))
+    report = LoadReport(path=str(p), file_format=file_format, layout=layout, n_rows=len(rows),
+                        n_items=len(items), skipped=tuple(skipped), identical_pairs=identical,
+                        warnings=tuple(warnings))
+    return LoadResult(items=tuple(items), report=report)

@@ -1,0 +1,212 @@
+"""Read raw rows from JSONL (plain or gzipped), JSON, CSV, Parquet and local HF dataset folders.
+
+Readers only parse; they return a list of dicts (one per row) and never validate content. Every
+parse failure names the file and the row (line for JSONL).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rewardkit.errors import DataError
+
+Row = dict[str, Any]
+
+SUPPORTED = ".jsonl, .jsonl.gz, .json, .json.gz, .csv, .csv.gz, .parquet, or a Hugging Face dataset folder"
+
+
+def detect_file_format(path: Path) -> str:
+    """Return one of ``jsonl``, ``json``, ``csv``, ``parquet``, ``hf`` for a path.
+
+    Example:
+        >>> detect_file_format(Path("pairs.jsonl.gz"))
+        'jsonl'
+    """
+    if path.is_dir():
+        return "hf"
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    ext = suffixes[-1] if suffixes else ""
+    mapping = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
+               ".parquet": "parquet", ".pq": "parquet"}
+    if ext not in mapping:
+        raise DataError(f"unknown format {ext or '(no extension)'!r}; supported: {SUPPORTED}",
+                        path=path)
+    return mapping[ext]
+
+
+def _open_text(path: Path) -> Any:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open("r", encoding="utf-8")
+
+
+def read_jsonl(path: Path) -> list[Row]:
+    rows: list[Row] = []
+    try:
+        with _open_text(path) as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"invalid JSON ({exc.msg} at column {exc.colno}); "
+                                    "is the line truncated?", path=path, row=lineno) from exc
+                if not isinstance(obj, dict):
+                    raise DataError(f"expected a JSON object, got {type(obj).__name__}",
+                                    path=path, row=lineno)
+                obj["__row__"] = lineno
+                rows.append(obj)
+    except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read file ({exc}); is it truncated or not text?",
+                        path=path, row=len(rows) + 1) from exc
+    return rows
+
+
+def read_json(path: Path) -> list[Row]:
+    try:
+        with _open_text(path) as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                        path=path) from exc
+    except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read file ({exc})", path=path) from exc
+    if isinstance(data, dict):
+        lists = [k for k, v in data.items() if isinstance(v, list)]
+        if len(lists) == 1:
+            data = data[lists[0]]
+        elif all(isinstance(v, list) for v in data.values()) and data:
+            raise DataError("JSON object holds several lists "
+                            f"({', '.join(sorted(data))}); pass one of them as its own file",
+                            path=path)
+    if not isinstance(data, list):
+        raise DataError("expected a JSON array of objects (or an object holding one)", path=path)
+    rows: list[Row] = []
+    for i, obj in enumerate(data, start=1):
+        if not isinstance(obj, dict):
+            raise DataError(f"expected a JSON object, got {type(obj).__name__}", path=path, row=i)
+        rows.append({**obj, "__row__": i})
+    return rows
+
+
+def _frame_rows(frame: pd.DataFrame, *, first_row: int = 1) -> list[Row]:
+    records: list[Row] = []
+    for i, rec in enumerate(frame.to_dict(orient="records"), start=first_row):
+        clean = {str(k): _unwrap(v) for k, v in rec.items()}
+        clean["__row__"] = i
+        records.append(clean)
+    return records
+
+
+def _unwrap(value: Any) -> Any:
+    """Turn numpy/pyarrow containers into plain Python and NaN into None."""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return _unwrap(value.tolist())
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def read_csv(path: Path) -> list[Row]:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        return []
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError) as exc:
+        raise DataError(f"cannot parse CSV ({exc})", path=path) from exc
+    # Header is line 1, so data row i is file line i + 1; report data rows 1-based.
+    return _frame_rows(frame)
+
+
+def read_parquet(path: Path) -> list[Row]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"cannot read Parquet ({exc})", path=path) from exc
+    return _frame_rows(table.to_pandas())
+
+
+def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
+    """Read a folder written by ``datasets.Dataset.save_to_disk`` (or a ``DatasetDict``).
+
+    The Arrow files are read with pyarrow directly, so the ``datasets`` package is not needed.
+    A folder of plain data files (``*.parquet``, ``*.jsonl``, ...) is read file by file.
+    """
+    import pyarrow as pa
+
+    dict_file = path / "dataset_dict.json"
+    if dict_file.exists():
+        splits = json.loads(dict_file.read_text())["splits"]
+        chosen = split or ("test" if "test" in splits else splits[0] if len(splits) == 1 else None)
+        if chosen is None or chosen not in splits:
+            raise DataError(f"dataset has splits {splits}; choose one with --split", path=path)
+        return read_hf_folder(path / chosen)
+    state_file = path / "state.json"
+    if state_file.exists():
+        state = json.loads(state_file.read_text())
+        tables = []
+        for entry in state.get("_data_files", []):
+            arrow_path = path / entry["filename"]
+            try:
+                with pa.memory_map(str(arrow_path)) as source:
+                    tables.append(pa.ipc.open_stream(source).read_all())
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise DataError(f"cannot read Arrow file ({exc})", path=arrow_path) from exc
+        if not tables:
+            return []
+        return _frame_rows(pa.concat_tables(tables).to_pandas())
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and not p.name.lower().startswith("readme"))
+    data_files = []
+    for p in files:
+        try:
+            detect_file_format(p)
+        except DataError:
+            continue
+        if split is None or split in p.name:
+            data_files.append(p)
+    if not data_files:
+        raise DataError(f"folder holds no dataset (no state.json, dataset_dict.json or data "
+                        f"files); supported: {SUPPORTED}", path=path)
+    rows: list[Row] = []
+    for p in data_files:
+        for row in read_rows(p):
+            row["__file__"] = p.name
+            rows.append(row)
+    return rows
+
+
+def read_rows(path: str | Path, split: str | None = None) -> list[Row]:
+    """Read every row of a file or HF dataset folder; each row gets ``__row__`` (1-based).
+
+    Example:
+        >>> import tempfile, json
+        >>> p = Path(tempfile.mkdtemp()) / "x.jsonl"
+        >>> _ = p.write_text(json.dumps({"a": 1}) + "\\n")
+        >>> read_rows(p)
+        [{'a': 1, '__row__': 1}]
+    """
+    p = Path(path)
+    if not p.exists():
+        raise DataError("no such file or folder", path=p)
+    fmt = detect_file_format(p)
+    if fmt == "hf":
+        return read_hf_folder(p, split)
+    reader = {"jsonl": read_jsonl, "json": read_json, "csv": read_csv,
+              "parquet": read_parquet}[fmt]
+    return reader(p)

@@ -1,0 +1,16 @@
+"""The RewardModel protocol, the model registry and the framework-free adapters."""
+
+from rewardkit.models.baselines import LengthBaseline, RandomBaseline
+from rewardkit.models.protocol import ItemScoringModel, RewardModel
+from rewardkit.models.registry import MODEL_SCHEMES, AnyModel, ModelOptions, load_model
+
+__all__ = [
+    "MODEL_SCHEMES",
+    "AnyModel",
+    "ItemScoringModel",
+    "LengthBaseline",
+    "ModelOptions",
+    "RandomBaseline",
+    "RewardModel",
+    "load_model",
+]

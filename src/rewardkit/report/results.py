@@ -1,0 +1,88 @@
+"""The versioned ``results.json`` schema of an evaluation run, and its console table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from rewardkit.data.load import LoadReport
+from rewardkit.metrics import Estimate, EvaluationResult, GroupResult, MetricConfig
+
+SCHEMA_VERSION = 1
+
+
+def _group_json(groups: dict[str, GroupResult]) -> dict[str, Any]:
+    return {
+        name: {"n": g.n, **{k: est.to_json() for k, est in g.metrics.as_dict().items()}}
+        for name, g in groups.items()
+    }
+
+
+def evaluation_json(
+    result: EvaluationResult,
+    *,
+    model: str,
+    fingerprint: str,
+    data: LoadReport,
+    config: MetricConfig,
+) -> dict[str, Any]:
+    """The results document. It holds no timestamps or absolute paths, so the same inputs and
+    seed give byte-identical files (times live in ``manifest.json``)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": "eval",
+        "model": {"spec": model, "fingerprint": fingerprint},
+        "data": {
+            "file": data.path.replace("\\", "/").rsplit("/", 1)[-1],
+            "format": data.file_format,
+            "layout": data.layout,
+            "n_rows": data.n_rows,
+            "n_skipped": len(data.skipped),
+            "skipped_by_reason": data.skipped_by_reason,
+            "identical_pairs": data.identical_pairs,
+        },
+        "config": {
+            "seed": config.seed,
+            "n_resamples": config.n_resamples,
+            "confidence": config.confidence,
+            "tie_value": config.tie_value,
+            "n_bins": config.n_bins,
+            "ci_method": "percentile bootstrap over items",
+        },
+        "n_items": result.n_items,
+        "n_pairs": result.n_pairs,
+        "n_ties_excluded": result.n_ties_excluded,
+        "metrics": {k: est.to_json() for k, est in result.metrics.as_dict().items()},
+        "by_subset": _group_json(result.by_subset),
+        "by_domain": _group_json(result.by_domain),
+    }
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if x != x else f"{x:.4f}"
+
+
+def _row(table: Table, name: str, est: Estimate) -> None:
+    table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]",
+                  str(est.n))
+
+
+def metrics_table(result: EvaluationResult, title: str, *, max_groups: int = 30) -> Table:
+    """A table of metric, value, 95% CI and n, followed by per-subset accuracy."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("n", justify="right")
+    for name, est in result.metrics.as_dict().items():
+        _row(table, name, est)
+    for label, groups in (("subset", result.by_subset), ("domain", result.by_domain)):
+        if len(groups) < 2:
+            continue
+        for i, (name, group) in enumerate(groups.items()):
+            if i == max_groups:
+                table.add_row(f"  … {len(groups) - max_groups} more {label}s", "", "", "")
+                break
+            _row(table, f"accuracy [{label}={name}]", group.metrics.accuracy)
+    return table
