@@ -13,7 +13,7 @@ def test_lazy_entry_is_resolved_and_checked() -> None:
     reg.register("sqrt", "math:sqrt")
     reg.register("pi", "math:pi")
     assert reg.get("sqrt") is import_object("math:sqrt")
-    with pytest.raises(ConfigError, match="thing 'pi' .* has the wrong type"):
+    with pytest.raises(ConfigError, match=r"thing 'pi' .* has the wrong type"):
         reg.get("pi")
     with pytest.raises(ConfigError, match="unknown thing 'e'; available: pi, sqrt"):
         reg.get("e")

@@ -1,4 +1,4 @@
-"""rewardkit: build, audit, calibrate and evaluate reward models, with uncertainty on every number."""
+"""rewardkit: build, audit, calibrate and evaluate reward models, with a CI on every number."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -35,8 +35,13 @@ class EvalRun:
 
 
 def metric_config(config: EvalConfig) -> MetricConfig:
-    return MetricConfig(n_resamples=config.bootstrap, confidence=config.confidence,
-                        seed=config.seed, tie_value=config.tie_value, n_bins=config.n_bins)
+    return MetricConfig(
+        n_resamples=config.bootstrap,
+        confidence=config.confidence,
+        seed=config.seed,
+        tie_value=config.tie_value,
+        n_bins=config.n_bins,
+    )
 
 
 def run_eval(
@@ -60,26 +65,43 @@ def run_eval(
     """
     started = now_iso()
     run = RunDir(out)
-    manifest = build_manifest(command="eval", config={"model": model_spec, **config.model_dump()},
-                              seed=config.seed, inputs={"data": data}, started_at=started)
+    manifest = build_manifest(
+        command="eval",
+        config={"model": model_spec, **config.model_dump()},
+        seed=config.seed,
+        inputs={"data": data},
+        started_at=started,
+    )
     run.write_manifest(manifest)
     run.log("start", data=str(data), model=model_spec)
-    loaded = load_preferences(data, layout=config.layout, split=config.split,
-                              skip_invalid=config.skip_invalid)
-    run.log("loaded", n_rows=loaded.report.n_rows, n_items=loaded.report.n_items,
-            skipped=loaded.report.skipped_by_reason, warnings=list(loaded.report.warnings))
+    loaded = load_preferences(
+        data, layout=config.layout, split=config.split, skip_invalid=config.skip_invalid
+    )
+    run.log(
+        "loaded",
+        n_rows=loaded.report.n_rows,
+        n_items=loaded.report.n_items,
+        skipped=loaded.report.skipped_by_reason,
+        warnings=list(loaded.report.warnings),
+    )
     model = load_model(model_spec, ModelOptions(seed=config.seed))
     scores = score_items(model, loaded.items, batch_size=config.batch_size, progress=progress)
     write_parquet(run.file("scores.parquet"), scores_frame(loaded.items, scores))
     run.log("scored", n_responses=int(scores.shape[0]), fingerprint=model.fingerprint())
     result = evaluate(loaded.items, scores, metric_config(config))
-    results = evaluation_json(result, model=model_spec, fingerprint=model.fingerprint(),
-                              data=loaded.report, config=metric_config(config))
+    results = evaluation_json(
+        result,
+        model=model_spec,
+        fingerprint=model.fingerprint(),
+        data=loaded.report,
+        config=metric_config(config),
+    )
     write_json(run.file("results.json"), results)
     if loaded.report.skipped:
-        write_json(run.file("skipped.json"), [
-            {"row": s.row, "field": s.field, "reason": s.reason} for s in loaded.report.skipped
-        ])
+        write_json(
+            run.file("skipped.json"),
+            [{"row": s.row, "field": s.field, "reason": s.reason} for s in loaded.report.skipped],
+        )
     run.log("done", n_items=result.n_items)
     run.finish_manifest(manifest)
     return EvalRun(run_dir=out, loaded=loaded, result=result, results_json=results)

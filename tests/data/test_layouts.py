@@ -14,8 +14,19 @@ MakeJsonl = Callable[..., Path]
 
 
 def test_rewardbench_v1(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"id": 7, "prompt": "p", "chosen": "good", "rejected": "bad",
-                   "subset": "alpacaeval-easy", "chosen_model": "m1", "rejected_model": "m2"}])
+    path = jsonl(
+        [
+            {
+                "id": 7,
+                "prompt": "p",
+                "chosen": "good",
+                "rejected": "bad",
+                "subset": "alpacaeval-easy",
+                "chosen_model": "m1",
+                "rejected_model": "m2",
+            }
+        ]
+    )
     result = load_preferences(path)
     item = result.items[0]
     assert result.report.layout == "rewardbench"
@@ -24,8 +35,18 @@ def test_rewardbench_v1(jsonl: MakeJsonl) -> None:
 
 
 def test_rewardbench_v2_lists(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"id": "r2", "prompt": "p", "chosen": ["c"], "rejected": ["r1", "r2", "r3"],
-                   "subset": "Focus", "num_correct": 1}])
+    path = jsonl(
+        [
+            {
+                "id": "r2",
+                "prompt": "p",
+                "chosen": ["c"],
+                "rejected": ["r1", "r2", "r3"],
+                "subset": "Focus",
+                "num_correct": 1,
+            }
+        ]
+    )
     item = load_preferences(path).items[0]
     assert item.chosen == ("c",)
     assert item.rejected == ("r1", "r2", "r3")
@@ -34,8 +55,14 @@ def test_rewardbench_v2_lists(jsonl: MakeJsonl) -> None:
 
 def test_trl_implicit_prompt(jsonl: MakeJsonl) -> None:
     user = {"role": "user", "content": "Is the sky blue?"}
-    path = jsonl([{"chosen": [user, {"role": "assistant", "content": "Yes, by scattering."}],
-                   "rejected": [user, {"role": "assistant", "content": "No."}]}])
+    path = jsonl(
+        [
+            {
+                "chosen": [user, {"role": "assistant", "content": "Yes, by scattering."}],
+                "rejected": [user, {"role": "assistant", "content": "No."}],
+            }
+        ]
+    )
     result = load_preferences(path)
     assert result.report.layout == "trl"
     item = result.items[0]
@@ -44,33 +71,54 @@ def test_trl_implicit_prompt(jsonl: MakeJsonl) -> None:
 
 
 def test_trl_explicit_prompt(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"prompt": [{"role": "user", "content": "Hi"}],
-                   "chosen": [{"role": "assistant", "content": "Hello!"}],
-                   "rejected": [{"role": "assistant", "content": "Go away."}]}])
+    path = jsonl(
+        [
+            {
+                "prompt": [{"role": "user", "content": "Hi"}],
+                "chosen": [{"role": "assistant", "content": "Hello!"}],
+                "rejected": [{"role": "assistant", "content": "Go away."}],
+            }
+        ]
+    )
     item = load_preferences(path).items[0]
     assert item.prompt == (ChatMessage("user", "Hi"),)
     assert item.chosen == ("Hello!",)
 
 
 def test_trl_implicit_prompt_must_match(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"chosen": [{"role": "user", "content": "a"},
-                              {"role": "assistant", "content": "x"}],
-                   "rejected": [{"role": "user", "content": "b"},
-                                {"role": "assistant", "content": "y"}]}])
+    path = jsonl(
+        [
+            {
+                "chosen": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "x"}],
+                "rejected": [
+                    {"role": "user", "content": "b"},
+                    {"role": "assistant", "content": "y"},
+                ],
+            }
+        ]
+    )
     with pytest.raises(DataError, match="row 1: field 'rejected': implicit prompt"):
         load_preferences(path)
 
 
 def test_hh_rlhf_transcripts(jsonl: MakeJsonl) -> None:
     prefix = "\n\nHuman: How do I bake bread?\n\nAssistant: Which kind?\n\nHuman: Sourdough"
-    path = jsonl([{"chosen": prefix + "\n\nAssistant: Start with a starter.",
-                   "rejected": prefix + "\n\nAssistant: Buy some."}])
+    path = jsonl(
+        [
+            {
+                "chosen": prefix + "\n\nAssistant: Start with a starter.",
+                "rejected": prefix + "\n\nAssistant: Buy some.",
+            }
+        ]
+    )
     result = load_preferences(path)
     assert result.report.layout == "hh-rlhf"
     item = result.items[0]
-    assert item.prompt == (ChatMessage("user", "How do I bake bread?"),
-                           ChatMessage("assistant", "Which kind?"),
-                           ChatMessage("user", "Sourdough"))
+    assert item.prompt == (
+        ChatMessage("user", "How do I bake bread?"),
+        ChatMessage("assistant", "Which kind?"),
+        ChatMessage("user", "Sourdough"),
+    )
     assert (item.chosen, item.rejected) == (("Start with a starter.",), ("Buy some.",))
 
 
@@ -79,20 +127,32 @@ def test_hh_prompt_is_longest_common_prefix_up_to_last_assistant() -> None:
     chosen = "\n\nHuman: q\n\nAssistant: a1\n\nHuman: q2\n\nAssistant: fine.  Human: more?"
     rejected = "\n\nHuman: q\n\nAssistant: a1\n\nHuman: q2\n\nAssistant: no"
     assert split_hh_transcripts(chosen, rejected) == (
-        "\n\nHuman: q\n\nAssistant: a1\n\nHuman: q2", "fine.  Human: more?", "no")
+        "\n\nHuman: q\n\nAssistant: a1\n\nHuman: q2",
+        "fine.  Human: more?",
+        "no",
+    )
     # Transcripts that diverge before the last assistant turn share an earlier prompt.
     chosen = "\n\nHuman: q\n\nAssistant: a\n\nHuman: x\n\nAssistant: y"
     rejected = "\n\nHuman: q\n\nAssistant: b"
     assert split_hh_transcripts(chosen, rejected) == (
-        "\n\nHuman: q", "a\n\nHuman: x\n\nAssistant: y", "b")
+        "\n\nHuman: q",
+        "a\n\nHuman: x\n\nAssistant: y",
+        "b",
+    )
     assert split_hh_transcripts("Human: a", "Human: b") is None
 
 
 def test_judgebench_labels(jsonl: MakeJsonl) -> None:
-    base = {"question": "q", "response_A": "A text", "response_B": "B text",
-            "source": "mmlu-pro-law", "response_model": "gpt"}
-    path = jsonl([{**base, "pair_id": "1", "label": "A>B"},
-                  {**base, "pair_id": "2", "label": "B>A"}])
+    base = {
+        "question": "q",
+        "response_A": "A text",
+        "response_B": "B text",
+        "source": "mmlu-pro-law",
+        "response_model": "gpt",
+    }
+    path = jsonl(
+        [{**base, "pair_id": "1", "label": "A>B"}, {**base, "pair_id": "2", "label": "B>A"}]
+    )
     result = load_preferences(path)
     assert result.report.layout == "judgebench"
     first, second = result.items
@@ -105,11 +165,30 @@ def test_judgebench_labels(jsonl: MakeJsonl) -> None:
 
 
 def test_human_scores(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"prompt": "p", "chosen": "a", "rejected": ["b", "c"],
-                   "chosen_scores": [4.0], "rejected_scores": [2, 1]}])
+    path = jsonl(
+        [
+            {
+                "prompt": "p",
+                "chosen": "a",
+                "rejected": ["b", "c"],
+                "chosen_scores": [4.0],
+                "rejected_scores": [2, 1],
+            }
+        ]
+    )
     assert load_preferences(path).items[0].human_scores == (4.0, 2.0, 1.0)
-    bad = jsonl([{"prompt": "p", "chosen": "a", "rejected": ["b", "c"],
-                  "chosen_scores": [4.0], "rejected_scores": [2]}], name="bad.jsonl")
+    bad = jsonl(
+        [
+            {
+                "prompt": "p",
+                "chosen": "a",
+                "rejected": ["b", "c"],
+                "chosen_scores": [4.0],
+                "rejected_scores": [2],
+            }
+        ],
+        name="bad.jsonl",
+    )
     with pytest.raises(DataError, match="field 'rejected_scores': expected 2 score"):
         load_preferences(bad)
 
@@ -118,23 +197,36 @@ def test_human_scores(jsonl: MakeJsonl) -> None:
     ("row", "message"),
     [
         ({"prompt": "p", "chosen": "a"}, "row 1: field 'rejected': missing field"),
-        ({"prompt": "p", "chosen": 3, "rejected": "b"},
-         "row 1: field 'chosen': expected a string or a list of strings, got number"),
-        ({"prompt": "p", "chosen": ["a", 2], "rejected": "b"},
-         "row 1: field 'chosen[1]': expected a string, got number"),
-        ({"prompt": "p", "chosen": "a", "rejected": "  "},
-         "row 1: field 'rejected': empty response"),
-        ({"prompt": 5, "chosen": "a", "rejected": "b"},
-         "row 1: field 'prompt': expected a string, got number"),
-        ({"prompt": "p", "chosen": "a", "rejected": "b", "tie": "maybe"},
-         "row 1: field 'tie': expected true or false"),
-        ({"prompt": "p", "chosen": "a", "rejected": "b", "margin": "big"},
-         "row 1: field 'margin': expected a number"),
+        (
+            {"prompt": "p", "chosen": 3, "rejected": "b"},
+            "row 1: field 'chosen': expected a string or a list of strings, got number",
+        ),
+        (
+            {"prompt": "p", "chosen": ["a", 2], "rejected": "b"},
+            "row 1: field 'chosen[1]': expected a string, got number",
+        ),
+        (
+            {"prompt": "p", "chosen": "a", "rejected": "  "},
+            "row 1: field 'rejected': empty response",
+        ),
+        (
+            {"prompt": 5, "chosen": "a", "rejected": "b"},
+            "row 1: field 'prompt': expected a string, got number",
+        ),
+        (
+            {"prompt": "p", "chosen": "a", "rejected": "b", "tie": "maybe"},
+            "row 1: field 'tie': expected true or false",
+        ),
+        (
+            {"prompt": "p", "chosen": "a", "rejected": "b", "margin": "big"},
+            "row 1: field 'margin': expected a number",
+        ),
         ({"text": "hello"}, "unrecognised layout"),
     ],
 )
-def test_bad_rows_name_file_row_and_field(jsonl: MakeJsonl, row: dict[str, object],
-                                          message: str) -> None:
+def test_bad_rows_name_file_row_and_field(
+    jsonl: MakeJsonl, row: dict[str, object], message: str
+) -> None:
     path = jsonl([row])
     with pytest.raises(DataError) as info:
         load_preferences(path)
@@ -144,34 +236,50 @@ def test_bad_rows_name_file_row_and_field(jsonl: MakeJsonl, row: dict[str, objec
 
 def test_skip_invalid_counts_every_skipped_row(jsonl: MakeJsonl) -> None:
     good = {"prompt": "p", "chosen": "a", "rejected": "b"}
-    path = jsonl([{**good, "id": "1"}, {"id": "2", "prompt": "p", "chosen": "a"},
-                  {**good, "id": "3", "rejected": ""}, {**good, "id": "1"},
-                  {**good, "id": "5"}])
+    path = jsonl(
+        [
+            {**good, "id": "1"},
+            {"id": "2", "prompt": "p", "chosen": "a"},
+            {**good, "id": "3", "rejected": ""},
+            {**good, "id": "1"},
+            {**good, "id": "5"},
+        ]
+    )
     with pytest.raises(DataError, match="row 2: field 'rejected': missing field"):
         load_preferences(path)
     result = load_preferences(path, skip_invalid=True)
     assert [it.id for it in result.items] == ["1", "5"]
-    assert [(s.row, s.field) for s in result.report.skipped] == [(2, "rejected"),
-                                                                  (3, "rejected"), (4, "id")]
+    assert [(s.row, s.field) for s in result.report.skipped] == [
+        (2, "rejected"),
+        (3, "rejected"),
+        (4, "id"),
+    ]
     assert result.report.skipped_by_reason == {
-        "duplicate id '1' (first seen on row 1)": 1, "empty response": 1, "missing field": 1}
+        "duplicate id '1' (first seen on row 1)": 1,
+        "empty response": 1,
+        "missing field": 1,
+    }
     assert result.report.n_rows == 5
     assert any("3 invalid row(s) skipped" in w for w in result.report.warnings)
 
 
 def test_identical_chosen_and_rejected_is_a_counted_warning(jsonl: MakeJsonl) -> None:
-    path = jsonl([{"prompt": "p", "chosen": "same", "rejected": "same"},
-                  {"prompt": "p", "chosen": "a", "rejected": "b"},
-                  {"prompt": "q", "chosen": "x", "rejected": "x"}])
+    path = jsonl(
+        [
+            {"prompt": "p", "chosen": "same", "rejected": "same"},
+            {"prompt": "p", "chosen": "a", "rejected": "b"},
+            {"prompt": "q", "chosen": "x", "rejected": "x"},
+        ]
+    )
     result = load_preferences(path)
     assert result.report.n_items == 3
     assert result.report.identical_pairs == 2
     assert result.report.warnings == (
         "2 item(s) have a chosen response identical to a rejected one; a model can only tie "
-        "on them",)
+        "on them",
+    )
 
 
 def test_unknown_forced_layout(jsonl: MakeJsonl) -> None:
     with pytest.raises(DataError, match="unknown layout 'xyz'; available: rewardbench"):
-        load_preferences(jsonl([{"prompt": "p", "chosen": "a", "rejected": "b"}]),
-                         layout="xyz")
+        load_preferences(jsonl([{"prompt": "p", "chosen": "a", "rejected": "b"}]), layout="xyz")

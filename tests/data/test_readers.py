@@ -14,8 +14,13 @@ from rewardkit.errors import DataError
 
 ROWS = [
     {"id": "a", "prompt": "What is 2+2?", "chosen": "4", "rejected": "5", "subset": "math"},
-    {"id": "b", "prompt": "Capital of France?", "chosen": "Paris", "rejected": "Lyon",
-     "subset": "geo"},
+    {
+        "id": "b",
+        "prompt": "Capital of France?",
+        "chosen": "Paris",
+        "rejected": "Lyon",
+        "subset": "geo",
+    },
 ]
 
 
@@ -56,8 +61,9 @@ def test_csv_and_parquet(tmp_path: Path) -> None:
 
 
 def test_csv_accepts_json_encoded_response_lists(tmp_path: Path) -> None:
-    frame = pd.DataFrame([{"id": "x", "prompt": "q", "chosen": '["good"]',
-                           "rejected": '["bad one", "bad two"]'}])
+    frame = pd.DataFrame(
+        [{"id": "x", "prompt": "q", "chosen": '["good"]', "rejected": '["bad one", "bad two"]'}]
+    )
     frame.to_csv(tmp_path / "rb2.csv", index=False)
     item = load_preferences(tmp_path / "rb2.csv").items[0]
     assert item.rejected == ("bad one", "bad two")

@@ -46,14 +46,16 @@ def test_random_baseline_is_seeded_and_batch_invariant() -> None:
     assert not np.array_equal(one, score_items(RandomBaseline(seed=4), items))
     assert ((one >= 0) & (one < 1)).all()
     assert load_model("baseline:random", ModelOptions(seed=3)).fingerprint() == (
-        "baseline:random/v1/seed=3")
+        "baseline:random/v1/seed=3"
+    )
 
 
 def test_random_baseline_is_uniform() -> None:
     prompts: list[Prompt] = ["p"] * 20000
     scores = RandomBaseline(seed=0).score(prompts, [str(i) for i in range(20000)])
     counts = np.histogram(scores, bins=10, range=(0, 1))[0]
-    assert counts.min() > 1800 and counts.max() < 2200
+    assert counts.min() > 1800
+    assert counts.max() < 2200
 
 
 def length_of_words(prompts: Sequence[Prompt], responses: Sequence[str]) -> list[float]:
@@ -72,9 +74,13 @@ def test_python_callable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_scores_file_joins_on_item_and_index(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"item_id": ["b", "b", "b", "a", "a"],
-                          "response_index": [2, 0, 1, 1, 0],
-                          "score": [0.3, 0.1, 0.2, -1.0, 1.0]})
+    frame = pd.DataFrame(
+        {
+            "item_id": ["b", "b", "b", "a", "a"],
+            "response_index": [2, 0, 1, 1, 0],
+            "score": [0.3, 0.1, 0.2, -1.0, 1.0],
+        }
+    )
     frame.to_parquet(tmp_path / "s.parquet")
     model = load_model(f"scores:{tmp_path / 's.parquet'}")
     assert isinstance(model, ItemScoringModel)
@@ -87,7 +93,8 @@ def test_scores_file_joins_on_item_and_index(tmp_path: Path) -> None:
 def test_scores_file_validation(tmp_path: Path) -> None:
     (tmp_path / "dup.jsonl").write_text(
         '{"item_id": "a", "response_index": 0, "score": 1}\n'
-        '{"item_id": "a", "response_index": 0, "score": 2}\n')
+        '{"item_id": "a", "response_index": 0, "score": 2}\n'
+    )
     with pytest.raises(DataError, match="row 2: field 'item_id': duplicate score"):
         load_model(f"scores:{tmp_path / 'dup.jsonl'}")
     (tmp_path / "bad.jsonl").write_text('{"item_id": "a", "response_index": 0.5, "score": 1}\n')
@@ -96,8 +103,9 @@ def test_scores_file_validation(tmp_path: Path) -> None:
 
 
 def test_unknown_scheme_lists_available() -> None:
-    with pytest.raises(ConfigError, match="unknown model scheme 'nope'; available: baseline, "
-                                          "python, scores"):
+    with pytest.raises(
+        ConfigError, match="unknown model scheme 'nope'; available: baseline, python, scores"
+    ):
         load_model("nope:x")
     with pytest.raises(ConfigError, match="unknown baseline 'len'; available: length, random"):
         load_model("baseline:len")

@@ -16,8 +16,9 @@ app.add_typer(data_app, name="data")
 def data_demo(
     out: Path = typer.Option(..., "--out", help="Folder to write the dataset into."),
     seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives identical files."),
-    prompts: int = typer.Option(240, "--prompts", min=1, help="Number of prompts "
-                                "(15000 = the blueprint's full size)."),
+    prompts: int = typer.Option(
+        240, "--prompts", min=1, help="Number of prompts (15000 = the blueprint's full size)."
+    ),
 ) -> None:
     """Write the deterministic multi-domain demo dataset with a simulated annotation campaign."""
     from rewardkit.data.demo import DemoConfig, generate_demo, write_demo

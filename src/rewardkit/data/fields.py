@@ -52,8 +52,9 @@ class FieldReader:
         value = _maybe_json_list(self.row[field])
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list):
-            raise self.error(field, f"expected a string or a list of strings, "
-                                    f"got {_type_name(value)}")
+            raise self.error(
+                field, f"expected a string or a list of strings, got {_type_name(value)}"
+            )
         if not values:
             raise self.error(field, "empty list of responses")
         for i, v in enumerate(values):
@@ -103,8 +104,14 @@ class FieldReader:
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
-        if isinstance(value, str) and value.strip().lower() in {"true", "1", "yes", "false",
-                                                                 "0", "no"}:
+        if isinstance(value, str) and value.strip().lower() in {
+            "true",
+            "1",
+            "yes",
+            "false",
+            "0",
+            "no",
+        }:
             return value.strip().lower() in {"true", "1", "yes"}
         raise self.error(field, f"expected true or false, got {value!r}")
 

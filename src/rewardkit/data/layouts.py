@@ -94,8 +94,10 @@ def _messages(f: FieldReader, field: str, value: Any) -> tuple[ChatMessage, ...]
         raise f.error(field, "expected a non-empty list of {role, content} messages")
     out = []
     for i, m in enumerate(value):
-        if not isinstance(m, dict) or not isinstance(m.get("role"), str) or not isinstance(
-            m.get("content"), str
+        if (
+            not isinstance(m, dict)
+            or not isinstance(m.get("role"), str)
+            or not isinstance(m.get("content"), str)
         ):
             raise f.error(f"{field}[{i}]", "expected a message {role: str, content: str}")
         out.append(ChatMessage(m["role"], m["content"]))
@@ -111,9 +113,13 @@ def _from_rewardbench(f: FieldReader, default_id: str) -> PreferenceItem:
         prompt = f.text("prompt", allow_empty=True)
     chosen = f.responses("chosen")
     rejected = f.responses("rejected")
-    return PreferenceItem(prompt=prompt, chosen=chosen, rejected=rejected,
-                          **_common(f, default_id),
-                          **_human_scores(f, len(chosen), len(rejected)))
+    return PreferenceItem(
+        prompt=prompt,
+        chosen=chosen,
+        rejected=rejected,
+        **_common(f, default_id),
+        **_human_scores(f, len(chosen), len(rejected)),
+    )
 
 
 def _final_assistant(f: FieldReader, field: str) -> tuple[tuple[ChatMessage, ...], str]:
@@ -136,13 +142,21 @@ def _from_trl(f: FieldReader, default_id: str) -> PreferenceItem:
             prompt = prompt + c_prefix
     else:
         if c_prefix != r_prefix:
-            raise f.error("rejected", "implicit prompt: chosen and rejected conversations "
-                                      "differ before their final assistant turn")
+            raise f.error(
+                "rejected",
+                "implicit prompt: chosen and rejected conversations "
+                "differ before their final assistant turn",
+            )
         if not c_prefix:
             raise f.error("prompt", "missing field (no prompt and no shared user turns)")
         prompt = c_prefix
-    return PreferenceItem(prompt=prompt, chosen=(chosen,), rejected=(rejected,),
-                          **_common(f, default_id), **_human_scores(f, 1, 1))
+    return PreferenceItem(
+        prompt=prompt,
+        chosen=(chosen,),
+        rejected=(rejected,),
+        **_common(f, default_id),
+        **_human_scores(f, 1, 1),
+    )
 
 
 def split_hh_transcripts(chosen: str, rejected: str) -> tuple[str, str, str] | None:
@@ -176,8 +190,7 @@ def hh_prompt_messages(prompt: str) -> tuple[ChatMessage, ...]:
     parts = _TURN.split(prompt)
     messages = []
     for speaker, content in zip(parts[1::2], parts[2::2], strict=True):
-        messages.append(ChatMessage("user" if speaker == "Human" else "assistant",
-                                    content.strip()))
+        messages.append(ChatMessage("user" if speaker == "Human" else "assistant", content.strip()))
     return tuple(messages)
 
 
@@ -186,16 +199,19 @@ def _from_hh(f: FieldReader, default_id: str) -> PreferenceItem:
     rejected_t = f.text("rejected")
     split = split_hh_transcripts(chosen_t, rejected_t)
     if split is None:
-        raise f.error("chosen", "no shared prompt ending in '\\n\\nAssistant:' between "
-                                "chosen and rejected transcripts")
+        raise f.error(
+            "chosen",
+            "no shared prompt ending in '\\n\\nAssistant:' between chosen and rejected transcripts",
+        )
     prompt, chosen, rejected = split
     if not chosen:
         raise f.error("chosen", "empty response")
     if not rejected:
         raise f.error("rejected", "empty response")
     messages = hh_prompt_messages(prompt)
-    return PreferenceItem(prompt=messages or prompt, chosen=(chosen,), rejected=(rejected,),
-                          **_common(f, default_id))
+    return PreferenceItem(
+        prompt=messages or prompt, chosen=(chosen,), rejected=(rejected,), **_common(f, default_id)
+    )
 
 
 def _from_judgebench(f: FieldReader, default_id: str) -> PreferenceItem:

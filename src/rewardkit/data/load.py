@@ -103,12 +103,25 @@ def load_preferences(
     identical = sum(1 for it in items if set(it.chosen) & set(it.rejected))
     warnings: list[str] = []
     if identical:
-        warnings.append(f"{identical} item(s) have a chosen response identical to a rejected "
-                        "one; a model can only tie on them")
+        warnings.append(
+            f"{identical} item(s) have a chosen response identical to a rejected "
+            "one; a model can only tie on them"
+        )
     if skipped:
-        warnings.append(f"{len(skipped)} invalid row(s) skipped: " + ", ".join(
-            f"{reason} ({n})" for reason, n in Counter(s.reason for s in skipped).items()))
-    report = LoadReport(path=str(p), file_format=file_format, layout=layout, n_rows=len(rows),
-                        n_items=len(items), skipped=tuple(skipped), identical_pairs=identical,
-                        warnings=tuple(warnings))
+        warnings.append(
+            f"{len(skipped)} invalid row(s) skipped: "
+            + ", ".join(
+                f"{reason} ({n})" for reason, n in Counter(s.reason for s in skipped).items()
+            )
+        )
+    report = LoadReport(
+        path=str(p),
+        file_format=file_format,
+        layout=layout,
+        n_rows=len(rows),
+        n_items=len(items),
+        skipped=tuple(skipped),
+        identical_pairs=identical,
+        warnings=tuple(warnings),
+    )
     return LoadResult(items=tuple(items), report=report)

@@ -17,7 +17,9 @@ from rewardkit.errors import DataError
 
 Row = dict[str, Any]
 
-SUPPORTED = ".jsonl, .jsonl.gz, .json, .json.gz, .csv, .csv.gz, .parquet, or a Hugging Face dataset folder"
+SUPPORTED = (
+    ".jsonl, .jsonl.gz, .json, .json.gz, .csv, .csv.gz, .parquet, or a Hugging Face dataset folder"
+)
 
 
 def detect_file_format(path: Path) -> str:
@@ -33,11 +35,18 @@ def detect_file_format(path: Path) -> str:
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     ext = suffixes[-1] if suffixes else ""
-    mapping = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
-               ".parquet": "parquet", ".pq": "parquet"}
+    mapping = {
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".json": "json",
+        ".csv": "csv",
+        ".parquet": "parquet",
+        ".pq": "parquet",
+    }
     if ext not in mapping:
-        raise DataError(f"unknown format {ext or '(no extension)'!r}; supported: {SUPPORTED}",
-                        path=path)
+        raise DataError(
+            f"unknown format {ext or '(no extension)'!r}; supported: {SUPPORTED}", path=path
+        )
     return mapping[ext]
 
 
@@ -57,16 +66,21 @@ def read_jsonl(path: Path) -> list[Row]:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise DataError(f"invalid JSON ({exc.msg} at column {exc.colno}); "
-                                    "is the line truncated?", path=path, row=lineno) from exc
+                    raise DataError(
+                        f"invalid JSON ({exc.msg} at column {exc.colno}); is the line truncated?",
+                        path=path,
+                        row=lineno,
+                    ) from exc
                 if not isinstance(obj, dict):
-                    raise DataError(f"expected a JSON object, got {type(obj).__name__}",
-                                    path=path, row=lineno)
+                    raise DataError(
+                        f"expected a JSON object, got {type(obj).__name__}", path=path, row=lineno
+                    )
                 obj["__row__"] = lineno
                 rows.append(obj)
     except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read file ({exc}); is it truncated or not text?",
-                        path=path, row=len(rows) + 1) from exc
+        raise DataError(
+            f"cannot read file ({exc}); is it truncated or not text?", path=path, row=len(rows) + 1
+        ) from exc
     return rows
 
 
@@ -75,8 +89,9 @@ def read_json(path: Path) -> list[Row]:
         with _open_text(path) as fh:
             data = json.load(fh)
     except json.JSONDecodeError as exc:
-        raise DataError(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-                        path=path) from exc
+        raise DataError(
+            f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", path=path
+        ) from exc
     except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read file ({exc})", path=path) from exc
     if isinstance(data, dict):
@@ -84,9 +99,11 @@ def read_json(path: Path) -> list[Row]:
         if len(lists) == 1:
             data = data[lists[0]]
         elif all(isinstance(v, list) for v in data.values()) and data:
-            raise DataError("JSON object holds several lists "
-                            f"({', '.join(sorted(data))}); pass one of them as its own file",
-                            path=path)
+            raise DataError(
+                "JSON object holds several lists "
+                f"({', '.join(sorted(data))}); pass one of them as its own file",
+                path=path,
+            )
     if not isinstance(data, list):
         raise DataError("expected a JSON array of objects (or an object holding one)", path=path)
     rows: list[Row] = []
@@ -170,8 +187,11 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
         if not tables:
             return []
         return _frame_rows(pa.concat_tables(tables).to_pandas())
-    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and not p.name.lower().startswith("readme"))
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and not p.name.startswith(".") and not p.name.lower().startswith("readme")
+    )
     data_files = []
     for p in files:
         try:
@@ -181,8 +201,11 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
         if split is None or split in p.name:
             data_files.append(p)
     if not data_files:
-        raise DataError(f"folder holds no dataset (no state.json, dataset_dict.json or data "
-                        f"files); supported: {SUPPORTED}", path=path)
+        raise DataError(
+            f"folder holds no dataset (no state.json, dataset_dict.json or data "
+            f"files); supported: {SUPPORTED}",
+            path=path,
+        )
     rows: list[Row] = []
     for p in data_files:
         for row in read_rows(p):
@@ -207,6 +230,5 @@ def read_rows(path: str | Path, split: str | None = None) -> list[Row]:
     fmt = detect_file_format(p)
     if fmt == "hf":
         return read_hf_folder(p, split)
-    reader = {"jsonl": read_jsonl, "json": read_json, "csv": read_csv,
-              "parquet": read_parquet}[fmt]
+    reader = {"jsonl": read_jsonl, "json": read_json, "csv": read_csv, "parquet": read_parquet}[fmt]
     return reader(p)

@@ -37,8 +37,9 @@ class PythonCallableModel:
         try:
             values = np.asarray(self._fn(list(prompts), list(responses)), dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"python:{self.target} must return a sequence of numbers: "
-                              f"{exc}") from exc
+            raise ConfigError(
+                f"python:{self.target} must return a sequence of numbers: {exc}"
+            ) from exc
         return values
 
     def fingerprint(self) -> str:

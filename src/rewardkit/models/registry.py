@@ -60,7 +60,9 @@ def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
     """
     scheme, sep, arg = spec.partition(":")
     if not sep or not arg:
-        raise ConfigError(f"model spec {spec!r} must look like SCHEME:ARGUMENT; schemes: "
-                          f"{', '.join(MODEL_SCHEMES.names())}")
+        raise ConfigError(
+            f"model spec {spec!r} must look like SCHEME:ARGUMENT; schemes: "
+            f"{', '.join(MODEL_SCHEMES.names())}"
+        )
     factory = MODEL_SCHEMES.get(scheme)
     return factory(arg, options or ModelOptions())

@@ -49,8 +49,10 @@ class ScoresFileModel:
         self._fingerprint = f"scores:{self.path.name}/{digest}"
 
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
-        raise ConfigError("scores: models score whole items (joined on item id); "
-                          "use them through `rewardkit eval`")
+        raise ConfigError(
+            "scores: models score whole items (joined on item id); "
+            "use them through `rewardkit eval`"
+        )
 
     def score_items(self, items: Sequence[PreferenceItem]) -> np.ndarray:
         out: list[float] = []
@@ -65,8 +67,9 @@ class ScoresFileModel:
                     out.append(value)
         if missing:
             shown = ", ".join(missing[:5])
-            raise DataError(f"{len(missing)} response(s) have no score (e.g. {shown})",
-                            path=self.path)
+            raise DataError(
+                f"{len(missing)} response(s) have no score (e.g. {shown})", path=self.path
+            )
         return np.asarray(out, dtype=np.float64)
 
     def fingerprint(self) -> str:

@@ -11,8 +11,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-TRACKED_PACKAGES = ("rewardkit", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "typer",
-                    "rich", "pyyaml")
+TRACKED_PACKAGES = (
+    "rewardkit",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "typer",
+    "rich",
+    "pyyaml",
+)
 
 
 def now_iso() -> str:
@@ -56,8 +65,14 @@ def git_commit() -> str | None:
     """The commit of the rewardkit source tree, when it is a git checkout."""
     here = Path(__file__).resolve().parent
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -78,8 +93,7 @@ def build_manifest(
         "argv": [Path(sys.argv[0]).name, *sys.argv[1:]],
         "config": config,
         "seed": seed,
-        "inputs": {name: {"path": str(p), "sha256": sha256_path(p)} for name, p in
-                   inputs.items()},
+        "inputs": {name: {"path": str(p), "sha256": sha256_path(p)} for name, p in inputs.items()},
         "versions": package_versions(),
         "git_commit": git_commit(),
         "platform": platform.platform(),

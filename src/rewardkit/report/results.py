@@ -64,8 +64,7 @@ def _fmt(x: float) -> str:
 
 
 def _row(table: Table, name: str, est: Estimate) -> None:
-    table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]",
-                  str(est.n))
+    table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]", str(est.n))
 
 
 def metrics_table(result: EvaluationResult, title: str, *, max_groups: int = 30) -> Table:

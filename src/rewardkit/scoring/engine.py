@@ -76,21 +76,26 @@ def score_items(
                 prompts, responses = flatten(batch)
                 out = np.asarray(model.score(prompts, responses), dtype=np.float64).reshape(-1)
                 if out.shape[0] != len(responses):
-                    raise RewardkitError(f"model {model.fingerprint()} returned {out.shape[0]} "
-                                         f"scores for {len(responses)} responses")
+                    raise RewardkitError(
+                        f"model {model.fingerprint()} returned {out.shape[0]} "
+                        f"scores for {len(responses)} responses"
+                    )
                 parts.append(out)
                 start += batch_size
                 speed = bar.tasks[0].speed
-                bar.update(task, advance=len(responses),
-                           rate=f"{speed:.0f} responses/s" if speed else "")
+                bar.update(
+                    task, advance=len(responses), rate=f"{speed:.0f} responses/s" if speed else ""
+                )
         scores = np.concatenate(parts) if parts else np.empty(0)
     if scores.shape != (total,):
-        raise RewardkitError(f"model {model.fingerprint()} returned {scores.shape} scores for "
-                             f"{total} responses")
+        raise RewardkitError(
+            f"model {model.fingerprint()} returned {scores.shape} scores for {total} responses"
+        )
     bad = ~np.isfinite(scores)
     if bad.any():
-        raise RewardkitError(f"model {model.fingerprint()} returned {int(bad.sum())} non-finite "
-                             "score(s)")
+        raise RewardkitError(
+            f"model {model.fingerprint()} returned {int(bad.sum())} non-finite score(s)"
+        )
     return scores
 
 
