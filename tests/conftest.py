@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to ../shared/data (skipped when absent) and small writers."""
+"""Shared fixtures: small data writers."""
 
 from __future__ import annotations
 
@@ -9,17 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data, skipping the test when it is absent."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared data not available: {'/'.join(parts)}")
-    return path
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any] | str]) -> Path:
@@ -39,3 +28,9 @@ def jsonl(tmp_path: Path) -> Callable[..., Path]:
         return write_jsonl(tmp_path / name, rows)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_score_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own score cache instead of the user's."""
+    monkeypatch.setenv("REWARDKIT_CACHE", str(tmp_path / "score-cache.sqlite"))

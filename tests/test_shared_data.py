@@ -9,9 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import shared_path
 from rewardkit.config import EvalConfig
 from rewardkit.evaluate import run_eval
+from rewardkit.metrics import MetricConfig, evaluate
+from rewardkit.models import RandomBaseline
+from rewardkit.scoring import score_items
+from shared_data import shared_path
 
 pytestmark = pytest.mark.shared_data
 
@@ -52,12 +55,21 @@ def test_hh_rlhf_length_baseline_matches_hand_computation(tmp_path: Path, name: 
 @pytest.mark.parametrize("name", HH_FILES)
 def test_hh_rlhf_random_baseline_sits_near_half(tmp_path: Path, name: str) -> None:
     path = shared_path("hh-rlhf-test", name)
-    run = run_eval(path, "baseline:random", EvalConfig(skip_invalid=True, seed=1), tmp_path / "run")
+    run = run_eval(path, "baseline:random", EvalConfig(skip_invalid=True), tmp_path / "run")
     accuracy = run.results_json["metrics"]["accuracy"]
-    assert abs(accuracy["value"] - 0.5) < 0.04
-    assert accuracy["ci"][0] < 0.5 < accuracy["ci"][1]
+    assert abs(accuracy["value"] - 0.5) < 0.03
     # A random score carries no calibration signal beyond its spread: ECE stays small.
     assert run.results_json["metrics"]["ece"]["value"] < 0.1
+    # Coverage is a 95% property, so check it over many seeds rather than at one.
+    items = run.loaded.items
+    covered, values = 0, []
+    for seed in range(20):
+        scores = score_items(RandomBaseline(seed=seed), items).scores
+        est = evaluate(items, scores, MetricConfig(seed=seed, n_resamples=500)).metrics.accuracy
+        covered += est.ci_low <= 0.5 <= est.ci_high
+        values.append(est.value)
+    assert covered >= 16  # expected 19; P(covered < 16) < 0.02 for a calibrated interval
+    assert abs(sum(values) / len(values) - 0.5) < 0.01
 
 
 def test_judgebench_baselines_and_domains(tmp_path: Path) -> None:

@@ -23,7 +23,11 @@ class EvalConfig(BaseModel):
     confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
     tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")
     n_bins: int = Field(default=15, ge=2, description="ECE bins")
-    batch_size: int = Field(default=64, ge=1, description="items per scoring batch")
+    batch_size: int = Field(default=32, ge=1, description="inputs per scoring batch")
+    max_tokens: int | None = Field(default=None, ge=1, description="padded tokens per batch")
+    cache: str | None = Field(default=None, description="score cache file (default per user)")
+    no_cache: bool = False
+    executor: str = "local"
     skip_invalid: bool = False
     layout: str | None = None
     split: str | None = None

@@ -5,14 +5,14 @@ Composes the stages (load -> score -> metrics -> report); each stage stays indep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from rewardkit.config import EvalConfig
 from rewardkit.data.load import LoadResult, load_preferences
 from rewardkit.metrics import EvaluationResult, MetricConfig, evaluate
-from rewardkit.models.registry import ModelOptions, load_model
+from rewardkit.models.registry import load_model, resolve_spec
 from rewardkit.report import (
     RunDir,
     build_manifest,
@@ -21,7 +21,14 @@ from rewardkit.report import (
     write_parquet,
 )
 from rewardkit.report.manifest import now_iso
-from rewardkit.scoring import score_items, scores_frame
+from rewardkit.scoring import (
+    ScoreCache,
+    ScoringReport,
+    default_cache_path,
+    make_executor,
+    score_items,
+    scores_frame,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class EvalRun:
     loaded: LoadResult
     result: EvaluationResult
     results_json: dict[str, Any]
+    scoring: ScoringReport
 
 
 def metric_config(config: EvalConfig) -> MetricConfig:
@@ -50,6 +58,7 @@ def run_eval(
     config: EvalConfig,
     out: Path,
     *,
+    model_options: dict[str, Any] | None = None,
     progress: bool | None = None,
 ) -> EvalRun:
     """Evaluate ``model_spec`` on ``data``; write manifest, results, scores and log to ``out``.
@@ -65,15 +74,16 @@ def run_eval(
     """
     started = now_iso()
     run = RunDir(out)
+    spec, options = resolve_spec(model_spec, {"seed": config.seed, **(model_options or {})})
     manifest = build_manifest(
         command="eval",
-        config={"model": model_spec, **config.model_dump()},
+        config={"model": spec, "model_options": options.model_dump(), **config.model_dump()},
         seed=config.seed,
         inputs={"data": data},
         started_at=started,
     )
     run.write_manifest(manifest)
-    run.log("start", data=str(data), model=model_spec)
+    run.log("start", data=str(data), model=spec)
     loaded = load_preferences(
         data, layout=config.layout, split=config.split, skip_invalid=config.skip_invalid
     )
@@ -84,10 +94,29 @@ def run_eval(
         skipped=loaded.report.skipped_by_reason,
         warnings=list(loaded.report.warnings),
     )
-    model = load_model(model_spec, ModelOptions(seed=config.seed))
-    scores = score_items(model, loaded.items, batch_size=config.batch_size, progress=progress)
+    model = load_model(spec, options)
+    cache = (
+        None
+        if config.no_cache
+        else ScoreCache(Path(config.cache) if config.cache else default_cache_path())
+    )
+    try:
+        scored = score_items(
+            model,
+            loaded.items,
+            batch_size=config.batch_size,
+            max_tokens=config.max_tokens,
+            cache=cache,
+            executor=make_executor(config.executor, spec, options),
+            progress=progress,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    scores = scored.scores
     write_parquet(run.file("scores.parquet"), scores_frame(loaded.items, scores))
-    run.log("scored", n_responses=int(scores.shape[0]), fingerprint=model.fingerprint())
+    run.log("scored", fingerprint=model.fingerprint(), **asdict(scored.report))
+    manifest["scoring"] = asdict(scored.report)
     result = evaluate(loaded.items, scores, metric_config(config))
     results = evaluation_json(
         result,
@@ -104,4 +133,6 @@ def run_eval(
         )
     run.log("done", n_items=result.n_items)
     run.finish_manifest(manifest)
-    return EvalRun(run_dir=out, loaded=loaded, result=result, results_json=results)
+    return EvalRun(
+        run_dir=out, loaded=loaded, result=result, results_json=results, scoring=scored.report
+    )

@@ -79,7 +79,10 @@ def test_unknown_model_scheme_lists_available(tmp_path: Path) -> None:
         str(tmp_path / "run"),
     )
     assert proc.returncode == 2
-    assert "unknown model scheme 'magic'; available: baseline, python, scores" in proc.stderr
+    assert (
+        "unknown model scheme 'magic'; available: baseline, dpo, embed, hf, http, python, scores"
+        in proc.stderr
+    )
     assert "Traceback" not in proc.stderr
 
 

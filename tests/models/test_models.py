@@ -15,11 +15,11 @@ from rewardkit.errors import ConfigError, DataError
 from rewardkit.models import (
     ItemScoringModel,
     LengthBaseline,
+    ModelOptions,
     RandomBaseline,
     RewardModel,
     load_model,
 )
-from rewardkit.models.registry import ModelOptions
 from rewardkit.scoring import score_items
 
 
@@ -33,17 +33,17 @@ def _items() -> list[PreferenceItem]:
 def test_length_baseline_counts_characters() -> None:
     model = load_model("baseline:length")
     assert isinstance(model, RewardModel)
-    assert score_items(model, _items()).tolist() == [11.0, 5.0, 1.0, 2.0, 3.0]
+    assert score_items(model, _items()).scores.tolist() == [11.0, 5.0, 1.0, 2.0, 3.0]
 
 
 def test_random_baseline_is_seeded_and_batch_invariant() -> None:
     items = _items() * 1
-    one = score_items(RandomBaseline(seed=3), items, batch_size=1)
-    all_ = score_items(RandomBaseline(seed=3), items, batch_size=64)
-    reordered = score_items(RandomBaseline(seed=3), items[::-1], batch_size=2)
+    one = score_items(RandomBaseline(seed=3), items, batch_size=1).scores
+    all_ = score_items(RandomBaseline(seed=3), items, batch_size=64).scores
+    reordered = score_items(RandomBaseline(seed=3), items[::-1], batch_size=2).scores
     np.testing.assert_array_equal(one, all_)
     np.testing.assert_array_equal(reordered[:3], one[2:])
-    assert not np.array_equal(one, score_items(RandomBaseline(seed=4), items))
+    assert not np.array_equal(one, score_items(RandomBaseline(seed=4), items).scores)
     assert ((one >= 0) & (one < 1)).all()
     assert load_model("baseline:random", ModelOptions(seed=3)).fingerprint() == (
         "baseline:random/v1/seed=3"
@@ -65,7 +65,7 @@ def length_of_words(prompts: Sequence[Prompt], responses: Sequence[str]) -> list
 def test_python_callable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "rk_test_module", sys.modules[__name__])
     model = load_model("python:rk_test_module:length_of_words")
-    assert score_items(model, _items()).tolist() == [2.0, 1.0, 1.0, 1.0, 1.0]
+    assert score_items(model, _items()).scores.tolist() == [2.0, 1.0, 1.0, 1.0, 1.0]
     assert model.fingerprint().startswith("python:rk_test_module:length_of_words/")
     with pytest.raises(ConfigError, match="no attribute"):
         load_model("python:rk_test_module:nope")
@@ -84,7 +84,7 @@ def test_scores_file_joins_on_item_and_index(tmp_path: Path) -> None:
     frame.to_parquet(tmp_path / "s.parquet")
     model = load_model(f"scores:{tmp_path / 's.parquet'}")
     assert isinstance(model, ItemScoringModel)
-    assert score_items(model, _items()).tolist() == [1.0, -1.0, 0.1, 0.2, 0.3]
+    assert score_items(model, _items()).scores.tolist() == [1.0, -1.0, 0.1, 0.2, 0.3]
     frame.iloc[:4].to_csv(tmp_path / "partial.csv", index=False)
     with pytest.raises(DataError, match=r"1 response\(s\) have no score \(e.g. a#0\)"):
         score_items(load_model(f"scores:{tmp_path / 'partial.csv'}"), _items())
@@ -104,7 +104,8 @@ def test_scores_file_validation(tmp_path: Path) -> None:
 
 def test_unknown_scheme_lists_available() -> None:
     with pytest.raises(
-        ConfigError, match="unknown model scheme 'nope'; available: baseline, python, scores"
+        ConfigError,
+        match="unknown model scheme 'nope'; available: baseline, dpo, embed, hf, http, python, scores",
     ):
         load_model("nope:x")
     with pytest.raises(ConfigError, match="unknown baseline 'len'; available: length, random"):

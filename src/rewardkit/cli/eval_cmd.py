@@ -9,7 +9,22 @@ import typer
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig, load_config
 from rewardkit.evaluate import run_eval
-from rewardkit.report import default_run_dir, metrics_table
+from rewardkit.report import default_run_dir, groups_table, metrics_table
+from rewardkit.scoring import ScoringReport
+
+
+def scoring_summary(report: ScoringReport) -> str:
+    parts = [
+        f"{report.n_inputs} responses",
+        f"{report.n_cached} from cache",
+        f"{report.n_scored} scored",
+    ]
+    if report.n_truncated is not None:
+        parts.append(f"{report.n_truncated} truncated")
+    if report.padding_efficiency is not None and report.n_batches:
+        parts.append(f"padding efficiency {report.padding_efficiency:.2f}")
+    parts.append(f"{report.seconds:.1f} s")
+    return "scoring: " + ", ".join(parts)
 
 
 @app.command("eval")
@@ -22,13 +37,15 @@ def eval_command(
     model: str = typer.Option(
         ...,
         "--model",
-        help="Model spec, e.g. baseline:length, baseline:random, python:pkg.mod:fn, scores:PATH.",
+        help="Model spec (baseline:length, "
+        "baseline:random, hf:DIR, embed:DIR, dpo:DIR, http:URL, "
+        "python:pkg.mod:fn, scores:PATH) or a YAML spec file.",
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Run directory (default: runs/eval-<time>)."
+        None, "--out", help="Run directory [default: runs/eval-<time>]."
     ),
     seed: int | None = typer.Option(
-        None, "--seed", help="Seed for the bootstrap and random baselines [default: 0]."
+        None, "--seed", help="Seed of the bootstrap and random baselines [default: 0]."
     ),
     bootstrap: int | None = typer.Option(
         None, "--bootstrap", help="Bootstrap resamples [default: 1000]."
@@ -38,8 +55,20 @@ def eval_command(
         None, "--tie-value", help="Credit for a score tie in pairwise accuracy [default: 0.5]."
     ),
     batch_size: int | None = typer.Option(
-        None, "--batch-size", help="Items per scoring batch [default: 64]."
+        None, "--batch-size", help="Responses per scoring batch [default: 32]."
     ),
+    max_tokens: int | None = typer.Option(
+        None, "--max-tokens", help="Token budget (padded tokens) per batch [default: none]."
+    ),
+    cache: str | None = typer.Option(
+        None,
+        "--cache",
+        help="Score cache file [default: $REWARDKIT_CACHE or ~/.cache/rewardkit/scores.sqlite].",
+    ),
+    no_cache: bool | None = typer.Option(
+        None, "--no-cache", help="Neither read nor write the score cache."
+    ),
+    executor: str | None = typer.Option(None, "--executor", help="local or ray [default: local]."),
     layout: str | None = typer.Option(
         None,
         "--layout",
@@ -49,7 +78,36 @@ def eval_command(
     skip_invalid: bool | None = typer.Option(
         None, "--skip-invalid/--strict", help="Skip and report invalid rows instead of failing."
     ),
-    config: Path | None = typer.Option(None, "--config", help="YAML file of these options."),
+    max_length: int | None = typer.Option(
+        None, "--max-length", help="Tokens per input (hf, embed, dpo) [default: 2048]."
+    ),
+    truncation_side: str | None = typer.Option(
+        None, "--truncation-side", help="left or right [default: left]."
+    ),
+    padding_side: str | None = typer.Option(
+        None, "--padding-side", help="left or right [default: the tokenizer's]."
+    ),
+    dtype: str | None = typer.Option(
+        None, "--dtype", help="float32, bfloat16 or float16 [default: float32]."
+    ),
+    device: str | None = typer.Option(
+        None, "--device", help="cpu, cuda, cuda:1 ... [default: cuda when present]."
+    ),
+    trust_remote_code: bool | None = typer.Option(
+        None, "--trust-remote-code", help="Allow a model folder's own Python code."
+    ),
+    allow_pickle: bool | None = typer.Option(
+        None, "--allow-pickle", help="Allow pickle weight files (can run code)."
+    ),
+    reference: str | None = typer.Option(None, "--reference", help="dpo: reference model folder."),
+    beta: float | None = typer.Option(None, "--beta", help="dpo: beta [default: 0.1]."),
+    length_normalize: bool | None = typer.Option(
+        None, "--length-normalize", help="dpo: mean instead of sum of log-ratios."
+    ),
+    reference_free: bool | None = typer.Option(
+        None, "--reference-free", help="dpo: no reference model."
+    ),
+    config: Path | None = typer.Option(None, "--config", help="YAML file of the eval options."),
 ) -> None:
     """Score every response, then report accuracy, best-of-N, calibration and rank correlation
     with bootstrap 95% CIs; writes manifest.json, results.json and scores.parquet."""
@@ -62,15 +120,38 @@ def eval_command(
             "confidence": confidence,
             "tie_value": tie_value,
             "batch_size": batch_size,
+            "max_tokens": max_tokens,
+            "cache": cache,
+            "no_cache": no_cache,
+            "executor": executor,
             "layout": layout,
             "split": split,
             "skip_invalid": skip_invalid,
         },
     )
+    model_options = {
+        "max_length": max_length,
+        "truncation_side": truncation_side,
+        "padding_side": padding_side,
+        "dtype": dtype,
+        "device": device,
+        "trust_remote_code": trust_remote_code,
+        "allow_pickle": allow_pickle,
+        "reference": reference,
+        "beta": beta,
+        "length_normalize": length_normalize,
+        "reference_free": reference_free,
+    }
     run_path = out or default_run_dir("eval")
-    run = run_eval(data, model, cfg, run_path)
+    run = run_eval(data, model, cfg, run_path, model_options=model_options)
     for message in run.loaded.report.warnings:
         warn(message)
+    if run.scoring.n_truncated:
+        warn(f"{run.scoring.n_truncated} input(s) were truncated to --max-length")
     r = run.result
+    console.print(scoring_summary(run.scoring), highlight=False)
     console.print(metrics_table(r, f"{model} on {data.name}: {r.n_items} items, {r.n_pairs} pairs"))
-    console.print(f"run directory: {run.run_dir}")
+    groups = groups_table(r)
+    if groups is not None:
+        console.print(groups)
+    console.print(f"run directory: {run.run_dir}", soft_wrap=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rewardkit.cli import data_cmd, demo_cmd, eval_cmd  # noqa: F401  (register commands)
+from rewardkit.cli import cache_cmd, data_cmd, demo_cmd, eval_cmd  # noqa: F401  (register)
 from rewardkit.cli.app import app, err_console
 from rewardkit.errors import RewardkitError
 

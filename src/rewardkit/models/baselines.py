@@ -18,6 +18,8 @@ class LengthBaseline:
         [2.0, 4.0]
     """
 
+    cacheable = False
+
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
         return np.array([float(len(r)) for r in responses], dtype=np.float64)
 
@@ -36,6 +38,8 @@ class RandomBaseline:
         >>> bool(m.score(["q"], ["a"])[0] == m.score(["x", "q"], ["b", "a"])[1])
         True
     """
+
+    cacheable = False
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed

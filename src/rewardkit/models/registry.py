@@ -1,23 +1,19 @@
-"""Model specs (``scheme:argument``) and the registry of adapters behind them."""
+"""Model specs (``scheme:argument`` or a YAML file) and the registry of adapters behind them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from rewardkit.errors import ConfigError
+from rewardkit.models.options import ModelOptions, read_spec_file
 from rewardkit.models.protocol import ItemScoringModel, RewardModel
 from rewardkit.registry import Registry
 
 AnyModel = RewardModel | ItemScoringModel
-
-
-@dataclass(frozen=True)
-class ModelOptions:
-    """Options every factory receives (adapters ignore what they do not use)."""
-
-    seed: int = 0
-
 
 ModelFactory = Callable[[str, ModelOptions], AnyModel]
 
@@ -49,6 +45,31 @@ def _scores(arg: str, options: ModelOptions) -> AnyModel:
 MODEL_SCHEMES.register("baseline", _baseline)
 MODEL_SCHEMES.register("python", _python)
 MODEL_SCHEMES.register("scores", _scores)
+MODEL_SCHEMES.register("hf", "rewardkit.models.hf_classifier:from_spec")
+MODEL_SCHEMES.register("embed", "rewardkit.models.embed_head:from_spec")
+MODEL_SCHEMES.register("dpo", "rewardkit.models.dpo:from_spec")
+MODEL_SCHEMES.register("http", "rewardkit.models.http_rm:from_spec")
+
+
+def options_from(values: dict[str, Any]) -> ModelOptions:
+    try:
+        return ModelOptions(**values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid model options: {problems}") from exc
+
+
+def resolve_spec(spec: str, overrides: dict[str, Any] | None = None) -> tuple[str, ModelOptions]:
+    """Turn a spec (or a YAML spec file) plus option overrides into (spec, options).
+
+    Options given in ``overrides`` (None values ignored) win over those in the YAML file.
+    """
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    path = Path(spec)
+    if path.suffix in {".yaml", ".yml"} and path.is_file():
+        model, file_options = read_spec_file(path)
+        return model, options_from({**file_options, **given})
+    return spec, options_from(given)
 
 
 def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
@@ -58,11 +79,13 @@ def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
         >>> load_model("baseline:length").fingerprint()
         'baseline:length/v1'
     """
+    if options is None:
+        spec, options = resolve_spec(spec)
     scheme, sep, arg = spec.partition(":")
     if not sep or not arg:
         raise ConfigError(
-            f"model spec {spec!r} must look like SCHEME:ARGUMENT; schemes: "
-            f"{', '.join(MODEL_SCHEMES.names())}"
+            f"model spec {spec!r} must look like SCHEME:ARGUMENT (or be a .yaml spec file); "
+            f"schemes: {', '.join(MODEL_SCHEMES.names())}"
         )
     factory = MODEL_SCHEMES.get(scheme)
-    return factory(arg, options or ModelOptions())
+    return factory(arg, options)

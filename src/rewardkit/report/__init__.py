@@ -2,7 +2,7 @@
 
 from rewardkit.report.atomic import dumps_json, write_json, write_parquet, write_text
 from rewardkit.report.manifest import build_manifest, package_versions, sha256_path
-from rewardkit.report.results import SCHEMA_VERSION, evaluation_json, metrics_table
+from rewardkit.report.results import SCHEMA_VERSION, evaluation_json, groups_table, metrics_table
 from rewardkit.report.run_dir import RunDir, default_run_dir
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "default_run_dir",
     "dumps_json",
     "evaluation_json",
+    "groups_table",
     "metrics_table",
     "package_versions",
     "sha256_path",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from rewardkit.data.load import LoadReport
@@ -26,6 +27,7 @@ def evaluation_json(
     fingerprint: str,
     data: LoadReport,
     config: MetricConfig,
+    n_truncated: int | None = None,
 ) -> dict[str, Any]:
     """The results document. It holds no timestamps or absolute paths, so the same inputs and
     seed give byte-identical files (times live in ``manifest.json``)."""
@@ -41,6 +43,7 @@ def evaluation_json(
             "n_skipped": len(data.skipped),
             "skipped_by_reason": data.skipped_by_reason,
             "identical_pairs": data.identical_pairs,
+            "n_truncated": n_truncated,
         },
         "config": {
             "seed": config.seed,
@@ -67,21 +70,36 @@ def _row(table: Table, name: str, est: Estimate) -> None:
     table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]", str(est.n))
 
 
-def metrics_table(result: EvaluationResult, title: str, *, max_groups: int = 30) -> Table:
-    """A table of metric, value, 95% CI and n, followed by per-subset accuracy."""
-    table = Table(title=title, title_justify="left")
+def metrics_table(result: EvaluationResult, title: str) -> Table:
+    """A table of metric, value, 95% CI and n."""
+    table = Table(title=escape(title), title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("n", justify="right")
     for name, est in result.metrics.as_dict().items():
         _row(table, name, est)
-    for label, groups in (("subset", result.by_subset), ("domain", result.by_domain)):
-        if len(groups) < 2:
-            continue
+    return table
+
+
+def groups_table(result: EvaluationResult, *, max_groups: int = 40) -> Table | None:
+    """Accuracy per subset and per domain (None when the data has neither breakdown)."""
+    sections = [
+        (label, groups)
+        for label, groups in (("subset", result.by_subset), ("domain", result.by_domain))
+        if groups
+    ]
+    if not sections:
+        return None
+    table = Table(title="accuracy by group", title_justify="left")
+    table.add_column("group")
+    table.add_column("accuracy", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("n", justify="right")
+    for label, groups in sections:
         for i, (name, group) in enumerate(groups.items()):
             if i == max_groups:
-                table.add_row(f"  … {len(groups) - max_groups} more {label}s", "", "", "")
+                table.add_row(f"… {len(groups) - max_groups} more {label}s", "", "", "")
                 break
-            _row(table, f"accuracy [{label}={name}]", group.metrics.accuracy)
+            _row(table, escape(f"{label}={name}"), group.metrics.accuracy)
     return table

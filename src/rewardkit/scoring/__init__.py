@@ -1,5 +1,23 @@
-"""The scoring engine: batching and progress (cache and executors come with the scoring issue)."""
+"""The scoring engine: length-sorted batching, the score cache, executors (local, Ray)."""
 
-from rewardkit.scoring.engine import flatten, score_items, scores_frame
+from rewardkit.scoring.batching import BatchPlan, plan_batches
+from rewardkit.scoring.cache import ScoreCache, default_cache_path, input_hash
+from rewardkit.scoring.engine import Scored, ScoringReport, flatten, score_items, scores_frame
+from rewardkit.scoring.executors import EXECUTORS, Executor, LocalExecutor, make_executor
 
-__all__ = ["flatten", "score_items", "scores_frame"]
+__all__ = [
+    "EXECUTORS",
+    "BatchPlan",
+    "Executor",
+    "LocalExecutor",
+    "ScoreCache",
+    "Scored",
+    "ScoringReport",
+    "default_cache_path",
+    "flatten",
+    "input_hash",
+    "make_executor",
+    "plan_batches",
+    "score_items",
+    "scores_frame",
+]

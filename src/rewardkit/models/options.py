@@ -1,0 +1,77 @@
+"""Options shared by model adapters, settable from the CLI or a YAML model spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rewardkit.errors import ConfigError
+
+
+class ModelOptions(BaseModel):
+    """Every adapter receives these and ignores what it does not use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = 0
+    max_length: int = Field(default=2048, ge=8, description="tokens per input (hf, dpo, embed)")
+    truncation_side: Literal["left", "right"] = "left"
+    padding_side: Literal["left", "right"] | None = None
+    dtype: Literal["float32", "bfloat16", "float16"] = "float32"
+    device: str | None = None
+    trust_remote_code: bool = False
+    allow_pickle: bool = False
+    # dpo:
+    reference: str | None = None
+    beta: float = Field(default=0.1, gt=0)
+    length_normalize: bool = False
+    reference_free: bool = False
+    # http:
+    timeout: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=3, ge=0)
+    query_separator: str = "\n"
+
+
+class ModelSpecFile(BaseModel):
+    """A YAML model spec: ``model: hf:path`` plus any :class:`ModelOptions` keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+def read_spec_file(path: Path) -> tuple[str, dict[str, Any]]:
+    """Read ``model:`` and option keys from a YAML file (options at top level or under
+    ``options:``); relative model paths are resolved against the file's folder.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "m.yaml"
+        >>> _ = p.write_text("model: baseline:length\\nmax_length: 512\\n")
+        >>> read_spec_file(p)
+        ('baseline:length', {'max_length': 512})
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read model spec: {exc}") from exc
+    if not isinstance(raw, dict) or "model" not in raw:
+        raise ConfigError(f"{path}: a model spec file needs a 'model:' key, e.g. 'model: hf:DIR'")
+    options = dict(raw.get("options") or {})
+    options.update({k: v for k, v in raw.items() if k not in {"model", "options"}})
+    try:
+        spec = ModelSpecFile(model=str(raw["model"]), options=options)
+        ModelOptions(**spec.options)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: invalid model spec: {problems}") from exc
+    scheme, _, arg = spec.model.partition(":")
+    if scheme in {"hf", "embed", "dpo", "scores"} and arg and not Path(arg).is_absolute():
+        candidate = path.parent / arg
+        if candidate.exists():
+            return f"{scheme}:{candidate}", spec.options
+    return spec.model, spec.options

@@ -1,0 +1,174 @@
+"""A persistent score cache: SQLite in WAL mode, keyed by model fingerprint and input hash.
+
+Scores are committed batch by batch, so a run that is interrupted (Ctrl-C, kill -9) loses at
+most the batch in flight and a rerun scores only what is missing. The same file also caches
+embeddings (float32 vectors), under a separate table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rewardkit.data.records import Prompt
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scores (
+    fingerprint TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (fingerprint, input_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS embeddings (
+    fingerprint TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (fingerprint, input_hash)
+) WITHOUT ROWID;
+"""
+
+_LOOKUP_CHUNK = 500
+
+
+def default_cache_path() -> Path:
+    """``$REWARDKIT_CACHE`` if set, else ``$XDG_CACHE_HOME/rewardkit/scores.sqlite``
+    (``~/.cache/rewardkit/scores.sqlite``)."""
+    explicit = os.environ.get("REWARDKIT_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rewardkit" / "scores.sqlite"
+
+
+def input_hash(prompt: Prompt, response: str) -> str:
+    """A stable hash of one (prompt, response) input.
+
+    Example:
+        >>> input_hash("q", "a") == input_hash("q", "a") != input_hash("q", "b")
+        True
+    """
+    if isinstance(prompt, str):
+        prompt_part: object = prompt
+    else:
+        prompt_part = [[m.role, m.content] for m in prompt]
+    payload = json.dumps([prompt_part, response], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    path: str
+    size_bytes: int
+    n_scores: int
+    n_embeddings: int
+    models: dict[str, int]
+
+
+class ScoreCache:
+    """Scores (and embeddings) keyed by ``(fingerprint, input_hash)``.
+
+    Example:
+        >>> import tempfile
+        >>> cache = ScoreCache(Path(tempfile.mkdtemp()) / "c.sqlite")
+        >>> cache.put_scores("m", ["h1"], [0.5])
+        >>> cache.get_scores("m", ["h1", "h2"])
+        {'h1': 0.5}
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), timeout=60.0)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ScoreCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _lookup(
+        self, table: str, column: str, fingerprint: str, hashes: Sequence[str]
+    ) -> Iterable[tuple[str, object]]:
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), _LOOKUP_CHUNK):
+            chunk = unique[start : start + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = (
+                f"SELECT input_hash, {column} FROM {table} "
+                f"WHERE fingerprint = ? AND input_hash IN ({marks})"
+            )
+            yield from self._conn.execute(query, [fingerprint, *chunk])
+
+    def get_scores(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, float]:
+        rows = self._lookup("scores", "score", fingerprint, hashes)
+        return {h: float(v) for h, v in rows if isinstance(v, (int, float))}
+
+    def put_scores(self, fingerprint: str, hashes: Sequence[str], scores: Iterable[float]) -> None:
+        rows = [(fingerprint, h, float(s)) for h, s in zip(hashes, scores, strict=True)]
+        with self._conn:
+            self._conn.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?)", rows)
+
+    def get_embeddings(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for h, blob in self._lookup("embeddings", "vector", fingerprint, hashes):
+            assert isinstance(blob, bytes)
+            out[h] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_embeddings(self, fingerprint: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        rows = [
+            (fingerprint, h, np.asarray(v, dtype=np.float32).tobytes())
+            for h, v in zip(hashes, vectors, strict=True)
+        ]
+        with self._conn:
+            self._conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+
+    def info(self) -> CacheInfo:
+        n_scores = self._conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+        n_emb = self._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+        models = dict(
+            self._conn.execute(
+                "SELECT fingerprint, COUNT(*) FROM scores GROUP BY fingerprint ORDER BY fingerprint"
+            ).fetchall()
+        )
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return CacheInfo(
+            path=str(self.path),
+            size_bytes=size,
+            n_scores=int(n_scores),
+            n_embeddings=int(n_emb),
+            models={str(k): int(v) for k, v in models.items()},
+        )
+
+    def clear(self, fingerprint: str | None = None) -> int:
+        """Delete every entry (or one model's); returns the number of rows removed."""
+        with self._conn:
+            if fingerprint is None:
+                n = self._conn.execute("DELETE FROM scores").rowcount
+                n += self._conn.execute("DELETE FROM embeddings").rowcount
+            else:
+                n = self._conn.execute(
+                    "DELETE FROM scores WHERE fingerprint = ?", [fingerprint]
+                ).rowcount
+                n += self._conn.execute(
+                    "DELETE FROM embeddings WHERE fingerprint = ?", [fingerprint]
+                ).rowcount
+        self._conn.execute("VACUUM")
+        return int(n)
