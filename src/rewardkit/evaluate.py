@@ -120,10 +120,11 @@ def run_eval(
     result = evaluate(loaded.items, scores, metric_config(config))
     results = evaluation_json(
         result,
-        model=model_spec,
+        model=spec,
         fingerprint=model.fingerprint(),
         data=loaded.report,
         config=metric_config(config),
+        n_truncated=scored.report.n_truncated,
     )
     write_json(run.file("results.json"), results)
     if loaded.report.skipped:

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS scores (
     fingerprint TEXT NOT NULL,
     input_hash TEXT NOT NULL,
     score REAL NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (fingerprint, input_hash)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -114,16 +115,34 @@ class ScoreCache:
                 f"SELECT input_hash, {column} FROM {table} "
                 f"WHERE fingerprint = ? AND input_hash IN ({marks})"
             )
-            yield from self._conn.execute(query, [fingerprint, *chunk])
+            for row in self._conn.execute(query, [fingerprint, *chunk]):
+                yield row[0], (row[1] if len(row) == 2 else tuple(row[1:]))
 
     def get_scores(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, float]:
-        rows = self._lookup("scores", "score", fingerprint, hashes)
-        return {h: float(v) for h, v in rows if isinstance(v, (int, float))}
+        return {h: score for h, (score, _) in self.get_entries(fingerprint, hashes).items()}
 
-    def put_scores(self, fingerprint: str, hashes: Sequence[str], scores: Iterable[float]) -> None:
-        rows = [(fingerprint, h, float(s)) for h, s in zip(hashes, scores, strict=True)]
+    def get_entries(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, tuple[float, bool]]:
+        """Cached (score, was the input truncated) per input hash."""
+        out: dict[str, tuple[float, bool]] = {}
+        for h, value in self._lookup("scores", "score, truncated", fingerprint, hashes):
+            assert isinstance(value, tuple)
+            out[h] = (float(value[0]), bool(value[1]))
+        return out
+
+    def put_scores(
+        self,
+        fingerprint: str,
+        hashes: Sequence[str],
+        scores: Iterable[float],
+        truncated: Iterable[bool] | None = None,
+    ) -> None:
+        flags = [False] * len(hashes) if truncated is None else list(truncated)
+        rows = [
+            (fingerprint, h, float(s), int(t))
+            for h, s, t in zip(hashes, scores, flags, strict=True)
+        ]
         with self._conn:
-            self._conn.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?)", rows)
+            self._conn.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?)", rows)
 
     def get_embeddings(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

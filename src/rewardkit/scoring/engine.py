@@ -130,7 +130,8 @@ def score_items(
     attach = getattr(model, "attach_cache", None)
     if cache is not None and callable(attach):
         attach(cache)  # models with intermediate results (embeddings) cache them too
-    known: dict[str, float] = cache.get_scores(fingerprint, hashes) if cache else {}
+    entries = cache.get_entries(fingerprint, hashes) if cache else {}
+    known = {h: score for h, (score, _) in entries.items()}
     first: dict[str, int] = {}
     for pos, h in enumerate(hashes):
         if h not in known:
@@ -140,9 +141,11 @@ def score_items(
     todo_prompts = [prompts[int(p)] for p in todo]
     todo_responses = [responses[int(p)] for p in todo]
     n_truncated: int | None = None
-    if isinstance(model, TokenizingModel) and len(todo):
+    truncated = np.zeros(len(todo), dtype=bool)
+    if isinstance(model, TokenizingModel):
         info = model.token_lengths(todo_prompts, todo_responses)
-        lengths, n_truncated = info.lengths, int(info.truncated.sum())
+        lengths, truncated = info.lengths, info.truncated
+        n_truncated = int(truncated.sum()) + sum(1 for _, cut in entries.values() if cut)
     else:
         lengths = np.asarray(
             [
@@ -185,7 +188,7 @@ def score_items(
             _check_finite(out, todo[sel], owner, items, fingerprint)
             batch_hashes = [hashes[int(todo[i])] for i in sel]
             if cache is not None:
-                cache.put_scores(fingerprint, batch_hashes, out)
+                cache.put_scores(fingerprint, batch_hashes, out, truncated[sel])
             computed.update(zip(batch_hashes, out.tolist(), strict=True))
             speed = bar.tasks[0].speed
             bar.update(task, advance=len(sel), rate=f"{speed:.1f} inputs/s" if speed else "")

@@ -96,13 +96,14 @@ class RayExecutor:
             yield batches[index][0], np.asarray(row["scores"], dtype=np.float64)
 
 
-ExecutorFactory = Callable[[str, ModelOptions], Executor]
+ExecutorFactory = Callable[..., Executor]
 EXECUTORS: Registry[ExecutorFactory] = Registry("executor", check=callable)
-EXECUTORS.register("local", lambda spec, options: LocalExecutor())
-EXECUTORS.register("ray", lambda spec, options: RayExecutor(spec, options))
+EXECUTORS.register("local", lambda spec, options, **settings: LocalExecutor())
+EXECUTORS.register("ray", RayExecutor)
 
 
-def make_executor(name: str, spec: str, options: ModelOptions) -> Executor:
+def make_executor(name: str, spec: str, options: ModelOptions, **settings: Any) -> Executor:
+    """Build an executor by name; ``settings`` go to its constructor (e.g. ``actors=2``)."""
     if name != "local" and spec.split(":", 1)[0] in {"scores"}:
         raise ConfigError(f"executor {name!r} cannot run a {spec.split(':', 1)[0]}: model")
-    return EXECUTORS.get(name)(spec, options)
+    return EXECUTORS.get(name)(spec, options, **settings)

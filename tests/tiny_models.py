@@ -1,12 +1,9 @@
-"""Tiny Hugging Face models built from a config in the test (no download)."""
+"""Tiny Hugging Face models built from a config (no download), for tests and benchmarks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 CORPUS = [
     "The quick brown fox jumps over the lazy dog.",
@@ -77,26 +74,3 @@ def build_llama(
     model = cls(config)
     model.save_pretrained(str(folder))
     return folder
-
-
-@pytest.fixture(scope="session")
-def tiny_classifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("transformers")
-    return build_llama(tmp_path_factory.mktemp("tiny") / "rm")
-
-
-@pytest.fixture(scope="session")
-def tiny_lm_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
-    pytest.importorskip("transformers")
-
-    def make(seed: int) -> Path:
-        return build_llama(tmp_path_factory.mktemp("lm") / f"lm{seed}", "lm", seed=seed)
-
-    return make
-
-
-@pytest.fixture(scope="session")
-def llama_builder() -> Callable[..., Path]:
-    """``build_llama(folder, kind, seed=..., chat_template=...)`` for tests that need variants."""
-    pytest.importorskip("transformers")
-    return build_llama

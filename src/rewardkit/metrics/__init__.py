@@ -1,0 +1,69 @@
+"""Pure metric functions with seeded, vectorized bootstrap confidence intervals.
+
+``evaluate`` computes every applicable metric of a reward model's scores on preference items;
+the modules below hold the building blocks (all numpy/scipy, typed, no I/O).
+"""
+
+from rewardkit.metrics.bootstrap import (
+    FAST_PATH_MAX_UNIQUE,
+    BootstrapWarning,
+    bootstrap_mean,
+    bootstrap_weighted,
+    percentile_ci,
+    resample_counts,
+    rng_for,
+)
+from rewardkit.metrics.calibration import bin_index, brier, ece, log_loss, preference_probs
+from rewardkit.metrics.calibration_sums import (
+    CalibrationSums,
+    brier_from_counts,
+    calibration_sums,
+    ece_from_counts,
+    log_loss_from_counts,
+)
+from rewardkit.metrics.correlation import (
+    WeightedKendall,
+    kendall_tau_b,
+    spearman,
+    weighted_kendall_tau_b,
+    weighted_spearman,
+)
+from rewardkit.metrics.estimate import Estimate, EstimateJSON
+from rewardkit.metrics.pairwise import best_of_n_outcomes, pair_differences, pairwise_outcomes
+from rewardkit.metrics.results import EvaluationResult, GroupResult, MetricConfig, MetricSet
+from rewardkit.metrics.suite import evaluate
+
+__all__ = [
+    "FAST_PATH_MAX_UNIQUE",
+    "BootstrapWarning",
+    "CalibrationSums",
+    "Estimate",
+    "EstimateJSON",
+    "EvaluationResult",
+    "GroupResult",
+    "MetricConfig",
+    "MetricSet",
+    "WeightedKendall",
+    "best_of_n_outcomes",
+    "bin_index",
+    "bootstrap_mean",
+    "bootstrap_weighted",
+    "brier",
+    "brier_from_counts",
+    "calibration_sums",
+    "ece",
+    "ece_from_counts",
+    "evaluate",
+    "kendall_tau_b",
+    "log_loss",
+    "log_loss_from_counts",
+    "pair_differences",
+    "pairwise_outcomes",
+    "percentile_ci",
+    "preference_probs",
+    "resample_counts",
+    "rng_for",
+    "spearman",
+    "weighted_kendall_tau_b",
+    "weighted_spearman",
+]
