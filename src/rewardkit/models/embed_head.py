@@ -18,7 +18,12 @@ import numpy as np
 
 from rewardkit.data.records import Prompt
 from rewardkit.errors import ConfigError, MissingExtraError
-from rewardkit.models.encoder import DEFAULT_ENCODER, DEFAULT_MAX_LENGTH, PairEncoder
+from rewardkit.models.encoder import (
+    DEFAULT_ENCODER,
+    DEFAULT_MAX_LENGTH,
+    PairEncoder,
+    cached_embed,
+)
 from rewardkit.models.options import ModelOptions
 from rewardkit.models.tokenized import LengthInfo
 
@@ -155,20 +160,7 @@ class EmbedHeadModel:
         return self.encoder.token_lengths(prompts, responses)
 
     def embed(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
-        from rewardkit.scoring.cache import input_hash
-
-        if self.cache is None:
-            return self.encoder.embed(prompts, responses)
-        hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
-        found = self.cache.get_embeddings(self.encoder.fingerprint, hashes)
-        missing = [i for i, h in enumerate(hashes) if h not in found]
-        if missing:
-            fresh = self.encoder.embed(
-                [prompts[i] for i in missing], [responses[i] for i in missing]
-            )
-            self.cache.put_embeddings(self.encoder.fingerprint, [hashes[i] for i in missing], fresh)
-            found.update({hashes[i]: fresh[k] for k, i in enumerate(missing)})
-        return np.stack([found[h] for h in hashes])
+        return cached_embed(self.encoder, self.cache, prompts, responses)
 
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
         return head_forward(

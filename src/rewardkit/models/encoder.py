@@ -129,3 +129,24 @@ class PairEncoder:
 
     def raw(self) -> Any:
         return self.model
+
+
+def cached_embed(
+    encoder: PairEncoder, cache: Any, prompts: Sequence[Prompt], responses: Sequence[str]
+) -> np.ndarray:
+    """Embeddings through a :class:`~rewardkit.scoring.ScoreCache` (or none): only inputs
+    missing from the cache run through the encoder, and they are stored at once."""
+    from rewardkit.scoring.cache import input_hash
+
+    if cache is None:
+        return encoder.embed(prompts, responses)
+    hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
+    found = cache.get_embeddings(encoder.fingerprint, hashes)
+    missing = [i for i, h in enumerate(hashes) if h not in found]
+    if missing:
+        fresh = encoder.embed([prompts[i] for i in missing], [responses[i] for i in missing])
+        cache.put_embeddings(encoder.fingerprint, [hashes[i] for i in missing], fresh)
+        found.update({hashes[i]: fresh[k] for k, i in enumerate(missing)})
+    if not hashes:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.stack([found[h] for h in hashes])

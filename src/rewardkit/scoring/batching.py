@@ -38,7 +38,7 @@ def plan_batches(
     Example:
         >>> plan = plan_batches(np.array([3, 10, 4, 9]), batch_size=2)
         >>> [b.tolist() for b in plan.batches], plan.padding_efficiency
-        ([[1, 3], [2, 0]], 0.8666666666666667)
+        ([[1, 3], [2, 0]], 0.9285714285714286)
     """
     n = len(lengths)
     order = np.argsort(-lengths, kind="stable") if sort else np.arange(n)
