@@ -25,3 +25,18 @@ def test_import_object_errors() -> None:
     with pytest.raises(ConfigError, match="expected 'module:object'"):
         import_object("math.sqrt")
     assert import_object("os.path:join.__name__") == "join"
+
+
+def test_plugins_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    import rewardkit.registry as registry_module
+
+    points = [
+        EntryPoint("models.mathrm", "math:sqrt", registry_module.PLUGIN_GROUP),
+        EntryPoint("executors.other", "math:floor", registry_module.PLUGIN_GROUP),
+    ]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: points)
+    reg: Registry[object] = Registry("model scheme", check=callable, plugin_prefix="models")
+    assert reg.names() == ["mathrm"]
+    assert reg.get("mathrm") is import_object("math:sqrt")

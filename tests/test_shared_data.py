@@ -21,33 +21,36 @@ pytestmark = pytest.mark.shared_data
 HH_FILES = ("harmless-base.test.jsonl.gz", "helpful-base.test.jsonl.gz")
 
 
-def _hand_length_accuracy(path: Path) -> tuple[float, int]:
-    """Plain-Python length-baseline accuracy: split each transcript pair by hand."""
-    wins, n = 0.0, 0
+def _hand_length_accuracy(path: Path) -> tuple[float, int, int]:
+    """Plain-Python length-baseline accuracy, independent of the library's splitting: cut each
+    transcript at its own last "\n\nAssistant:"; a pair whose prompts then differ, or with an
+    empty response, is one the loader must skip."""
+    wins, n, rows = 0.0, 0, 0
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
+            rows += 1
             row = json.loads(line)
-            chosen, rejected = row["chosen"], row["rejected"]
-            common = 0
-            while common < min(len(chosen), len(rejected)) and chosen[common] == rejected[common]:
-                common += 1
-            cut = chosen[:common].rfind("\n\nAssistant:") + len("\n\nAssistant:")
-            c, r = chosen[cut:].strip(), rejected[cut:].strip()
-            if not c or not r:  # the rows --skip-invalid drops (empty responses)
+            c_cut = row["chosen"].rindex("\n\nAssistant:")
+            r_cut = row["rejected"].rindex("\n\nAssistant:")
+            if row["chosen"][:c_cut] != row["rejected"][:r_cut]:
+                continue
+            c = row["chosen"][c_cut + len("\n\nAssistant:") :].strip()
+            r = row["rejected"][r_cut + len("\n\nAssistant:") :].strip()
+            if not c or not r:
                 continue
             n += 1
             wins += 1.0 if len(c) > len(r) else 0.5 if len(c) == len(r) else 0.0
-    return wins / n, n
+    return wins / n, n, rows - n
 
 
 @pytest.mark.parametrize("name", HH_FILES)
 def test_hh_rlhf_length_baseline_matches_hand_computation(tmp_path: Path, name: str) -> None:
     path = shared_path("hh-rlhf-test", name)
-    expected, n = _hand_length_accuracy(path)
+    expected, n, skipped = _hand_length_accuracy(path)
     run = run_eval(path, "baseline:length", EvalConfig(skip_invalid=True), tmp_path / "run")
     accuracy = run.results_json["metrics"]["accuracy"]
     assert run.results_json["n_items"] == n
-    assert run.results_json["data"]["n_skipped"] == 4
+    assert run.results_json["data"]["n_skipped"] == skipped
     assert accuracy["value"] == pytest.approx(expected, abs=1e-12)
     assert accuracy["ci"][0] < expected < accuracy["ci"][1]
 

@@ -72,7 +72,7 @@ def test_eval_with_hf_classifier(tmp_path: Path, llama_builder: Callable[..., Pa
     spec.write_text("model: hf:hf-rm\nmax_length: 128\npadding_side: left\n")
     res = _eval(data, str(spec), tmp_path / "run", "--batch-size", "5")
     assert res["n_items"] == 24
-    assert res["model"]["fingerprint"].startswith("hf:")  # type: ignore[index]
+    assert res["model"]["fingerprint"].startswith("hf/v1:")  # type: ignore[index]
     assert res["data"]["n_truncated"] > 0  # type: ignore[index]
     direct = _eval(
         data,

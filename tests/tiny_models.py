@@ -19,7 +19,7 @@ CHAT_TEMPLATE = (
 )
 
 
-def build_tokenizer(folder: Path, *, chat_template: bool = True) -> Any:
+def build_tokenizer(folder: Path, *, chat_template: bool = True, pad: bool = True) -> Any:
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -39,7 +39,7 @@ def build_tokenizer(folder: Path, *, chat_template: bool = True) -> Any:
         tokenizer_object=tok,
         bos_token="<s>",
         eos_token="</s>",
-        pad_token="<pad>",
+        pad_token="<pad>" if pad else None,
         unk_token="<unk>",
     )
     if chat_template:
@@ -49,13 +49,18 @@ def build_tokenizer(folder: Path, *, chat_template: bool = True) -> Any:
 
 
 def build_llama(
-    folder: Path, kind: str = "classifier", *, seed: int = 0, chat_template: bool = True
+    folder: Path,
+    kind: str = "classifier",
+    *,
+    seed: int = 0,
+    chat_template: bool = True,
+    pad: bool = True,
 ) -> Path:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM, LlamaForSequenceClassification
 
     folder.mkdir(parents=True, exist_ok=True)
-    tok = build_tokenizer(folder, chat_template=chat_template)
+    tok = build_tokenizer(folder, chat_template=chat_template, pad=pad)
     config = LlamaConfig(
         vocab_size=len(tok),
         hidden_size=64,
@@ -65,7 +70,7 @@ def build_llama(
         num_key_value_heads=2,
         max_position_embeddings=1024,
         num_labels=1,
-        pad_token_id=0,
+        pad_token_id=0 if pad else None,
         bos_token_id=1,
         eos_token_id=2,
     )

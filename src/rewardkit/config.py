@@ -18,7 +18,7 @@ class EvalConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)
     bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples")
     confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
     tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")

@@ -74,7 +74,8 @@ def run_eval(
     """
     started = now_iso()
     run = RunDir(out)
-    spec, options = resolve_spec(model_spec, {"seed": config.seed, **(model_options or {})})
+    run.file("skipped.json").unlink(missing_ok=True)  # from an earlier run in this folder
+    spec, options = resolve_spec(model_spec, model_options, defaults={"seed": config.seed})
     manifest = build_manifest(
         command="eval",
         config={"model": spec, "model_options": options.model_dump(), **config.model_dump()},

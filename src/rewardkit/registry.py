@@ -51,8 +51,15 @@ class Registry(Generic[T]):
         1
     """
 
-    def __init__(self, kind: str, check: Callable[[object], bool] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        check: Callable[[object], bool] | None = None,
+        *,
+        plugin_prefix: str | None = None,
+    ) -> None:
         self.kind = kind
+        self.plugin_prefix = plugin_prefix or kind
         self._check = check
         self._entries: dict[str, T | str] = {}
         self._plugins_loaded = False
@@ -84,7 +91,7 @@ class Registry(Generic[T]):
         if self._plugins_loaded:
             return
         self._plugins_loaded = True
-        prefix = f"{self.kind}."
+        prefix = f"{self.plugin_prefix}."
         for ep in entry_points(group=PLUGIN_GROUP):
             if ep.name.startswith(prefix):
                 self._entries.setdefault(ep.name[len(prefix) :], ep.value)

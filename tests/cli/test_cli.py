@@ -176,3 +176,45 @@ def test_help_lists_commands() -> None:
     assert proc.returncode == 0
     for command in ("eval", "demo", "data"):
         assert command in proc.stdout
+
+
+def test_environment_errors_are_one_line(tmp_path: Path) -> None:
+    data = _pairs(tmp_path / "p.jsonl")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    (tmp_path / "cachedir").mkdir()
+    hf_dir = tmp_path / "broken-hf"
+    hf_dir.mkdir()
+    (hf_dir / "config.json").write_text("{}")
+    (hf_dir / "model.safetensors").write_bytes(b"not weights")
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    (ds / "dataset_dict.json").write_text("{broken")
+    cases = [
+        (["--seed", "-1"], "seed"),
+        (["--out", str(blocker / "run")], "a-file"),
+        (["--cache", str(tmp_path / "cachedir")], "cachedir"),
+        (["--model", f"hf:{hf_dir}"], "broken-hf"),
+    ]
+    for extra, needle in cases:
+        args = [
+            "eval",
+            "--data",
+            str(data),
+            "--model",
+            "baseline:length",
+            "--out",
+            str(tmp_path / "r"),
+            *extra,
+        ]
+        if extra[0] == "--cache":
+            args[4] = "python:math:dist"  # a cacheable model, so the cache is opened
+        proc = _cli(*args)
+        assert proc.returncode == 2, (extra, proc.stderr)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error:")
+        assert needle in proc.stderr
+    proc = _cli("eval", "--data", str(ds), "--model", "baseline:length")
+    assert proc.returncode == 2
+    assert "dataset_dict.json" in proc.stderr
+    assert "Traceback" not in proc.stderr

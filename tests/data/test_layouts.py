@@ -70,6 +70,38 @@ def test_trl_implicit_prompt(jsonl: MakeJsonl) -> None:
     assert (item.chosen, item.rejected) == (("Yes, by scattering.",), ("No.",))
 
 
+def test_trl_explicit_prompt_keeps_shared_turns(jsonl: MakeJsonl) -> None:
+    turns = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    path = jsonl(
+        [
+            {
+                "prompt": "What next?",
+                "chosen": [*turns, {"role": "assistant", "content": "Good."}],
+                "rejected": [*turns, {"role": "assistant", "content": "Bad."}],
+            }
+        ]
+    )
+    item = load_preferences(path).items[0]
+    assert item.prompt == (
+        ChatMessage("user", "What next?"),
+        ChatMessage("user", "hi"),
+        ChatMessage("assistant", "hello"),
+    )
+    other = [{"role": "user", "content": "bye"}, {"role": "assistant", "content": "Bad."}]
+    bad = jsonl(
+        [
+            {
+                "prompt": "p",
+                "chosen": [*turns, {"role": "assistant", "content": "x"}],
+                "rejected": other,
+            }
+        ],
+        name="bad.jsonl",
+    )
+    with pytest.raises(DataError, match="differ before their final assistant turn"):
+        load_preferences(bad)
+
+
 def test_trl_explicit_prompt(jsonl: MakeJsonl) -> None:
     path = jsonl(
         [
@@ -97,7 +129,9 @@ def test_trl_implicit_prompt_must_match(jsonl: MakeJsonl) -> None:
             }
         ]
     )
-    with pytest.raises(DataError, match="row 1: field 'rejected': implicit prompt"):
+    with pytest.raises(
+        DataError, match="row 1: field 'rejected': chosen and rejected conversations differ"
+    ):
         load_preferences(path)
 
 
@@ -131,15 +165,21 @@ def test_hh_prompt_is_longest_common_prefix_up_to_last_assistant() -> None:
         "fine.  Human: more?",
         "no",
     )
-    # Transcripts that diverge before the last assistant turn share an earlier prompt.
-    chosen = "\n\nHuman: q\n\nAssistant: a\n\nHuman: x\n\nAssistant: y"
-    rejected = "\n\nHuman: q\n\nAssistant: b"
-    assert split_hh_transcripts(chosen, rejected) == (
-        "\n\nHuman: q",
-        "a\n\nHuman: x\n\nAssistant: y",
-        "b",
-    )
     assert split_hh_transcripts("Human: a", "Human: b") is None
+
+
+def test_hh_transcripts_diverging_early_are_invalid(jsonl: MakeJsonl) -> None:
+    # Diverging before the last assistant turn would make a multi-turn "response".
+    path = jsonl(
+        [
+            {
+                "chosen": "\n\nHuman: q\n\nAssistant: a\n\nHuman: x\n\nAssistant: y",
+                "rejected": "\n\nHuman: q\n\nAssistant: b",
+            }
+        ]
+    )
+    with pytest.raises(DataError, match="field 'chosen': chosen and rejected transcripts diverge"):
+        load_preferences(path)
 
 
 def test_judgebench_labels(jsonl: MakeJsonl) -> None:
@@ -159,6 +199,8 @@ def test_judgebench_labels(jsonl: MakeJsonl) -> None:
     assert (first.chosen, first.rejected) == (("A text",), ("B text",))
     assert (second.chosen, second.rejected) == (("B text",), ("A text",))
     assert (first.subset, first.domain, first.chosen_model) == ("mmlu-pro-law", "mmlu", "gpt")
+    tie = load_preferences(jsonl([{**base, "label": "A=B"}], name="tie.jsonl")).items[0]
+    assert tie.tie
     bad = jsonl([{**base, "label": "A?B"}], name="bad.jsonl")
     with pytest.raises(DataError, match="field 'label': expected 'A>B'"):
         load_preferences(bad)

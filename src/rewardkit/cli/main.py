@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
+from rich.markup import escape
 
 from rewardkit.cli import cache_cmd, data_cmd, demo_cmd, eval_cmd  # noqa: F401  (register)
 from rewardkit.cli.app import app, err_console
@@ -18,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False)
     except RewardkitError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        return EXIT_USER_ERROR
+    except (OSError, sqlite3.Error) as exc:
+        # Files and folders the user named: unwritable --out, a --cache that is a folder, ...
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_USER_ERROR
     except click.exceptions.ClickException as exc:
         exc.show()

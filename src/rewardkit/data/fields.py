@@ -91,9 +91,12 @@ class FieldReader:
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
                 raise self.error(field, f"expected numbers, got {_type_name(v)}")
             try:
-                out.append(float(v))
+                number = float(v)
             except ValueError:
                 raise self.error(field, f"expected numbers, got {v!r}") from None
+            if not math.isfinite(number):
+                raise self.error(field, f"expected finite numbers, got {v!r}")
+            out.append(number)
         return tuple(out)
 
     def boolean(self, field: str) -> bool:

@@ -134,19 +134,22 @@ def _final_assistant(f: FieldReader, field: str) -> tuple[tuple[ChatMessage, ...
 def _from_trl(f: FieldReader, default_id: str) -> PreferenceItem:
     c_prefix, chosen = _final_assistant(f, "chosen")
     r_prefix, rejected = _final_assistant(f, "rejected")
+    if c_prefix != r_prefix:
+        raise f.error(
+            "rejected", "chosen and rejected conversations differ before their final assistant turn"
+        )
     prompt: Prompt
     if f.has("prompt"):
         value = f.row["prompt"]
-        prompt = _messages(f, "prompt", value) if isinstance(value, list) else f.text("prompt")
-        if isinstance(prompt, tuple):
-            prompt = prompt + c_prefix
+        explicit = (
+            _messages(f, "prompt", value)
+            if isinstance(value, list)
+            else (ChatMessage("user", f.text("prompt")),)
+        )
+        prompt = explicit + c_prefix
+        if not c_prefix and isinstance(value, str):
+            prompt = value
     else:
-        if c_prefix != r_prefix:
-            raise f.error(
-                "rejected",
-                "implicit prompt: chosen and rejected conversations "
-                "differ before their final assistant turn",
-            )
         if not c_prefix:
             raise f.error("prompt", "missing field (no prompt and no shared user turns)")
         prompt = c_prefix
@@ -204,6 +207,13 @@ def _from_hh(f: FieldReader, default_id: str) -> PreferenceItem:
             "no shared prompt ending in '\\n\\nAssistant:' between chosen and rejected transcripts",
         )
     prompt, chosen, rejected = split
+    for field, text in (("chosen", chosen), ("rejected", rejected)):
+        if _TURN.search(text):
+            raise f.error(
+                field,
+                "chosen and rejected transcripts diverge before the final "
+                "assistant turn (the response would span several turns)",
+            )
     if not chosen:
         raise f.error("chosen", "empty response")
     if not rejected:

@@ -158,6 +158,17 @@ def read_parquet(path: Path) -> list[Row]:
     return _frame_rows(table.to_pandas())
 
 
+def _json_field(path: Path, key: str) -> Any:
+    """One key of a small JSON metadata file, or a DataError naming the file."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))[key]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"not a valid Hugging Face dataset metadata file (needs {key!r}): {exc}", path=path
+        ) from exc
+    return value
+
+
 def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
     """Read a folder written by ``datasets.Dataset.save_to_disk`` (or a ``DatasetDict``).
 
@@ -168,16 +179,15 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
 
     dict_file = path / "dataset_dict.json"
     if dict_file.exists():
-        splits = json.loads(dict_file.read_text())["splits"]
+        splits = _json_field(dict_file, "splits")
         chosen = split or ("test" if "test" in splits else splits[0] if len(splits) == 1 else None)
         if chosen is None or chosen not in splits:
             raise DataError(f"dataset has splits {splits}; choose one with --split", path=path)
         return read_hf_folder(path / chosen)
     state_file = path / "state.json"
     if state_file.exists():
-        state = json.loads(state_file.read_text())
         tables = []
-        for entry in state.get("_data_files", []):
+        for entry in _json_field(state_file, "_data_files"):
             arrow_path = path / entry["filename"]
             try:
                 with pa.memory_map(str(arrow_path)) as source:

@@ -190,8 +190,8 @@ def _index_resample_means(x: FloatArray, n_resamples: int, rng: np.random.Genera
             if total == 0:
                 continue
             vals = block[rng.integers(0, size, size=total, dtype=np.int32)]
-            part = np.add.reduceat(vals, np.minimum(np.cumsum(c) - c, total - 1))
-            sums[lo : lo + rows] += np.where(c > 0, part, 0.0)
+            owner = np.repeat(np.arange(c.size), c)  # which resample each draw belongs to
+            sums[lo : lo + rows] += np.bincount(owner, weights=vals, minlength=c.size)
     return sums / n
 
 

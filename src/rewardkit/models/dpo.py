@@ -20,6 +20,7 @@ from rewardkit.models.hf_common import (
     as_messages,
     check_weights,
     folder_fingerprint,
+    load_pretrained,
     options_fingerprint,
     prompt_as_text,
     require_transformers,
@@ -44,8 +45,8 @@ class DPOImplicitModel:
         self.device = resolve_device(options)
         self._torch = torch
         policy_dir = check_weights(path, options)
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(
-            str(policy_dir), trust_remote_code=options.trust_remote_code
+        self.tokenizer = load_pretrained(
+            transformers.AutoTokenizer, str(policy_dir), trust_remote_code=options.trust_remote_code
         )
         self.policy = self._load(transformers, str(policy_dir))
         self.reference = None
@@ -60,7 +61,7 @@ class DPOImplicitModel:
         self.pad_id = int(pad if pad is not None else (self.tokenizer.eos_token_id or 0))
         self._prompt_ids: dict[Prompt, list[int]] = {}
         self._fingerprint = (
-            "dpo:"
+            "dpo/v1:"
             + "/".join(parts)
             + "/"
             + options_fingerprint(
@@ -70,7 +71,8 @@ class DPOImplicitModel:
 
     def _load(self, transformers: Any, folder: str) -> Any:
         return (
-            transformers.AutoModelForCausalLM.from_pretrained(
+            load_pretrained(
+                transformers.AutoModelForCausalLM,
                 folder,
                 dtype=torch_dtype(self.options),
                 use_safetensors=not self.options.allow_pickle,

@@ -112,17 +112,20 @@ def load_embed_config(folder: Path) -> tuple[EmbedModelConfig, list[tuple[np.nda
     cfg_path = folder / CONFIG_NAME
     if not cfg_path.exists() or not (folder / HEAD_NAME).exists():
         raise ConfigError(f"{folder}: an embed: model folder needs {CONFIG_NAME} and {HEAD_NAME}")
-    raw = json.loads(cfg_path.read_text())
-    head = raw.get("head", {})
-    config = EmbedModelConfig(
-        encoder=str(raw.get("encoder", DEFAULT_ENCODER)),
-        max_length=int(raw.get("max_length", DEFAULT_MAX_LENGTH)),
-        head=HeadConfig(
-            kind=head.get("kind", "linear"),
-            hidden=tuple(head.get("hidden", ())),
-            activation=head.get("activation", "gelu"),
-        ),
-    )
+    try:
+        raw = json.loads(cfg_path.read_text())
+        head = raw.get("head", {})
+        config = EmbedModelConfig(
+            encoder=str(raw.get("encoder", DEFAULT_ENCODER)),
+            max_length=int(raw.get("max_length", DEFAULT_MAX_LENGTH)),
+            head=HeadConfig(
+                kind=head.get("kind", "linear"),
+                hidden=tuple(head.get("hidden", ())),
+                activation=head.get("activation", "gelu"),
+            ),
+        )
+    except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{cfg_path}: invalid embed model config: {exc}") from exc
     tensors = load_file(str(folder / HEAD_NAME))
     layers = []
     i = 0
@@ -147,7 +150,7 @@ class EmbedHeadModel:
             encoder_path = str(self.folder / encoder_path)
         self.encoder = PairEncoder(encoder_path, options, self.config.max_length)
         head_hash = hashlib.sha256((self.folder / HEAD_NAME).read_bytes()).hexdigest()[:16]
-        self._fingerprint = f"embed:{self.encoder.fingerprint}/head={head_hash}/" + json.dumps(
+        self._fingerprint = f"embed/v1:{self.encoder.fingerprint}/head={head_hash}/" + json.dumps(
             self.config.to_json()["head"], sort_keys=True
         )
         self.cache: Any = None

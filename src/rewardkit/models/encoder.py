@@ -18,6 +18,7 @@ from rewardkit.errors import MissingExtraError
 from rewardkit.models.hf_common import (
     check_weights,
     folder_fingerprint,
+    load_pretrained,
     prompt_as_text,
     require_transformers,
     resolve_device,
@@ -65,9 +66,10 @@ class PairEncoder:
         check_weights(str(folder), options)
         self.device = resolve_device(options)
         self.max_length = max_length
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder))
+        self.tokenizer = load_pretrained(transformers.AutoTokenizer, str(folder))
         self.model = (
-            transformers.AutoModel.from_pretrained(
+            load_pretrained(
+                transformers.AutoModel,
                 str(folder),
                 dtype=torch_dtype(options),
                 use_safetensors=not options.allow_pickle,
@@ -75,7 +77,9 @@ class PairEncoder:
             .to(self.device)
             .eval()
         )
-        self.fingerprint = f"encoder:{folder_fingerprint(folder)}/max={max_length}/{options.dtype}"
+        self.fingerprint = (
+            f"encoder/v1:{folder_fingerprint(folder)}/max={max_length}/{options.dtype}"
+        )
         self._torch = torch
         self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
 

@@ -14,6 +14,7 @@ from rewardkit.models.hf_common import (
     as_messages,
     check_weights,
     folder_fingerprint,
+    load_pretrained,
     options_fingerprint,
     prompt_as_text,
     require_transformers,
@@ -43,11 +44,14 @@ class HFClassifierModel:
         self.options = options
         self.folder = check_weights(path, options)
         self.device = resolve_device(options)
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(
-            str(self.folder), trust_remote_code=options.trust_remote_code
+        self.tokenizer = load_pretrained(
+            transformers.AutoTokenizer,
+            str(self.folder),
+            trust_remote_code=options.trust_remote_code,
         )
         self.model = (
-            transformers.AutoModelForSequenceClassification.from_pretrained(
+            load_pretrained(
+                transformers.AutoModelForSequenceClassification,
                 str(self.folder),
                 dtype=torch_dtype(options),
                 use_safetensors=not options.allow_pickle,
@@ -61,13 +65,18 @@ class HFClassifierModel:
                 f"{path}: expected a reward model with one output "
                 f"(num_labels=1), got {self.model.config.num_labels}"
             )
-        pad = self.tokenizer.pad_token_id
-        if pad is None:
-            pad = self.tokenizer.eos_token_id
+        # The pad id the model was trained with decides which token HF's head pools (the last
+        # one that is not padding), so keep the model's own; fall back to the tokenizer's pad,
+        # then its EOS (with pad == EOS a trailing EOS is not pooled, as in HF training).
+        pad = self.model.config.pad_token_id
+        for candidate in (self.tokenizer.pad_token_id, self.tokenizer.eos_token_id):
+            pad = candidate if pad is None else pad
         if pad is None:
             raise ConfigError(f"{path}: the tokenizer has neither a pad nor an eos token")
         self.pad_id = int(pad)
         self.model.config.pad_token_id = self.pad_id
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        self.max_length = min(options.max_length, int(positions or options.max_length))
         # Decoder heads pool the last real token (either padding side works); encoder heads
         # pool position 0, so they need right padding.
         self.pools_last = hasattr(self.model, "score")
@@ -77,9 +86,14 @@ class HFClassifierModel:
         self.padding_side = side
         template = getattr(self.tokenizer, "chat_template", None)
         self.template = template if isinstance(template, str) else None
+        self.segments = (
+            self.template is None
+            and getattr(self.model.config, "type_vocab_size", 1) > 1
+            and self.tokenizer.sep_token_id is not None
+        )
         self._torch = torch
         self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
-        self._fingerprint = "hf:" + "/".join(
+        self._fingerprint = "hf/v1:" + "/".join(
             [
                 folder_fingerprint(self.folder),
                 options_fingerprint(options, ("max_length", "truncation_side", "dtype")),
@@ -100,11 +114,11 @@ class HFClassifierModel:
             ids = self.tokenizer(prompt_as_text(prompt), response, add_special_tokens=True)[
                 "input_ids"
             ]
-        truncated = len(ids) > self.options.max_length
+        truncated = len(ids) > self.max_length
         special_first = bool(ids) and ids[0] in self.tokenizer.all_special_ids
         ids = truncate_ids(
             list(ids),
-            self.options.max_length,
+            self.max_length,
             self.options.truncation_side,
             keep_first=special_first,
         )
@@ -138,6 +152,11 @@ class HFClassifierModel:
             input_ids[row, span] = torch.tensor(ids, dtype=torch.long)
             mask[row, span] = 1
         tensors = {"input_ids": input_ids, "attention_mask": mask}
+        if self.segments:
+            # Text pairs: segment 0 up to and including the first separator, 1 after it.
+            sep = (input_ids == self.tokenizer.sep_token_id) & (mask == 1)
+            after = (sep.long().cumsum(-1) - sep.long()) > 0
+            tensors["token_type_ids"] = (after & (mask == 1)).long()
         if self.pools_last:
             tensors["position_ids"] = (mask.cumsum(-1) - 1).clamp(min=0)
         return {k: v.to(self.device) for k, v in tensors.items()}

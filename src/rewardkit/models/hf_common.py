@@ -85,7 +85,15 @@ def folder_fingerprint(folder: Path) -> str:
     """sha256 over config, tokenizer and weight files of a model folder."""
     h = hashlib.sha256()
     for f in sorted(p for p in folder.iterdir() if p.is_file()):
-        if f.suffix in {".json", ".safetensors", ".txt", ".model", ".jinja", *PICKLE_SUFFIXES}:
+        if f.suffix in {
+            ".json",
+            ".safetensors",
+            ".txt",
+            ".model",
+            ".jinja",
+            ".py",
+            *PICKLE_SUFFIXES,
+        }:
             stat = f.stat()
             h.update(f.name.encode() + b"\x00")
             h.update(_file_sha256(str(f), stat.st_size, stat.st_mtime_ns).encode())
@@ -138,3 +146,12 @@ def uses_bos(tokenizer: Any) -> bool:
     bos = getattr(tokenizer, "bos_token_id", None)
     probe = tokenizer("a", add_special_tokens=True)["input_ids"]
     return bool(bos is not None and probe and probe[0] == bos)
+
+
+def load_pretrained(loader: Any, folder: str, **kwargs: Any) -> Any:
+    """``loader.from_pretrained(folder, ...)`` with load failures as one clear ConfigError."""
+    try:
+        return loader.from_pretrained(folder, **kwargs)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        name = getattr(loader, "__name__", "model")
+        raise ConfigError(f"{folder}: cannot load with {name}: {exc}") from exc

@@ -17,7 +17,7 @@ class ModelOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seed: int = 0
-    max_length: int = Field(default=2048, ge=8, description="tokens per input (hf, dpo, embed)")
+    max_length: int = Field(default=2048, ge=8, description="tokens per input (hf, dpo)")
     truncation_side: Literal["left", "right"] = "left"
     padding_side: Literal["left", "right"] | None = None
     dtype: Literal["float32", "bfloat16", "float16"] = "float32"

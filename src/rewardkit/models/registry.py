@@ -17,7 +17,9 @@ AnyModel = RewardModel | ItemScoringModel
 
 ModelFactory = Callable[[str, ModelOptions], AnyModel]
 
-MODEL_SCHEMES: Registry[ModelFactory] = Registry("model scheme", check=callable)
+MODEL_SCHEMES: Registry[ModelFactory] = Registry(
+    "model scheme", check=callable, plugin_prefix="models"
+)
 
 
 def _baseline(arg: str, options: ModelOptions) -> AnyModel:
@@ -59,17 +61,23 @@ def options_from(values: dict[str, Any]) -> ModelOptions:
         raise ConfigError(f"invalid model options: {problems}") from exc
 
 
-def resolve_spec(spec: str, overrides: dict[str, Any] | None = None) -> tuple[str, ModelOptions]:
-    """Turn a spec (or a YAML spec file) plus option overrides into (spec, options).
+def resolve_spec(
+    spec: str,
+    overrides: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> tuple[str, ModelOptions]:
+    """Turn a spec (or a YAML spec file) plus options into (spec, options).
 
-    Options given in ``overrides`` (None values ignored) win over those in the YAML file.
+    Precedence: ``overrides`` (CLI options given; None values ignored) over the YAML file over
+    ``defaults`` (e.g. the run's seed) over the option defaults.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    base = dict(defaults or {})
     path = Path(spec)
     if path.suffix in {".yaml", ".yml"} and path.is_file():
         model, file_options = read_spec_file(path)
-        return model, options_from({**file_options, **given})
-    return spec, options_from(given)
+        return model, options_from({**base, **file_options, **given})
+    return spec, options_from({**base, **given})
 
 
 def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:

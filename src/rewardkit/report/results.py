@@ -70,19 +70,21 @@ def _row(table: Table, name: str, est: Estimate) -> None:
     table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]", str(est.n))
 
 
-def metrics_table(result: EvaluationResult, title: str) -> Table:
-    """A table of metric, value, 95% CI and n."""
+def metrics_table(result: EvaluationResult, title: str, *, confidence: float = 0.95) -> Table:
+    """A table of metric, value, CI and n."""
     table = Table(title=escape(title), title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    table.add_column("95% CI", justify="right")
+    table.add_column(f"{confidence:.0%} CI", justify="right")
     table.add_column("n", justify="right")
     for name, est in result.metrics.as_dict().items():
         _row(table, name, est)
     return table
 
 
-def groups_table(result: EvaluationResult, *, max_groups: int = 40) -> Table | None:
+def groups_table(
+    result: EvaluationResult, *, confidence: float = 0.95, max_groups: int = 40
+) -> Table | None:
     """Accuracy per subset and per domain (None when the data has neither breakdown)."""
     sections = [
         (label, groups)
@@ -94,7 +96,7 @@ def groups_table(result: EvaluationResult, *, max_groups: int = 40) -> Table | N
     table = Table(title="accuracy by group", title_justify="left")
     table.add_column("group")
     table.add_column("accuracy", justify="right")
-    table.add_column("95% CI", justify="right")
+    table.add_column(f"{confidence:.0%} CI", justify="right")
     table.add_column("n", justify="right")
     for label, groups in sections:
         for i, (name, group) in enumerate(groups.items()):

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from rewardkit.data.records import Prompt
+from rewardkit.errors import ConfigError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scores (
@@ -89,11 +90,17 @@ class ScoreCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), timeout=60.0)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(path), timeout=60.0)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"{path}: cannot open the score cache ({exc}); choose another "
+                "file with --cache or skip it with --no-cache"
+            ) from exc
 
     def close(self) -> None:
         self._conn.close()

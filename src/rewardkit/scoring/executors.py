@@ -97,7 +97,9 @@ class RayExecutor:
 
 
 ExecutorFactory = Callable[..., Executor]
-EXECUTORS: Registry[ExecutorFactory] = Registry("executor", check=callable)
+EXECUTORS: Registry[ExecutorFactory] = Registry(
+    "executor", check=callable, plugin_prefix="executors"
+)
 EXECUTORS.register("local", lambda spec, options, **settings: LocalExecutor())
 EXECUTORS.register("ray", RayExecutor)
 
