@@ -80,3 +80,23 @@ def test_reference_free_and_length_normalised(tiny_lm_factory: Callable[[int], P
 def test_reference_is_required(tiny_lm_factory: Callable[[int], Path]) -> None:
     with pytest.raises(ConfigError, match="--reference"):
         load_model(f"dpo:{tiny_lm_factory(1)}", ModelOptions())
+
+
+def test_truncation_keeps_bos_and_response_start(tiny_lm_factory: Callable[[int], Path]) -> None:
+    model = DPOImplicitModel(
+        str(tiny_lm_factory(1)), ModelOptions(reference_free=True, max_length=12)
+    )
+    long_prompt = "Tell me everything about bread and flour and water " * 4
+    ids, n_prompt, truncated = model.encode(long_prompt, "Mix flour, water, salt and yeast.")
+    assert truncated
+    assert len(ids) == 12
+    assert ids[0] == model.tokenizer.bos_token_id
+    full_response = model.tokenizer("Mix flour, water, salt and yeast.", add_special_tokens=False)[
+        "input_ids"
+    ]
+    assert ids[n_prompt:] == full_response[: 12 - n_prompt]
+    info = model.token_lengths([long_prompt, "Hi"], ["Mix flour.", "Hello"])
+    assert bool(info.truncated[0])
+    assert info.lengths.max() <= 12
+    roomy = DPOImplicitModel(str(tiny_lm_factory(1)), ModelOptions(reference_free=True))
+    assert not roomy.token_lengths(["Hi"], ["Hello"]).truncated.any()
