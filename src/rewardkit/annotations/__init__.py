@@ -1,0 +1,1 @@
+"""Human annotations: readers, agreement, quorum and aggregation."""

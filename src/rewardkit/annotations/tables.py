@@ -1,0 +1,223 @@
+"""Readers and validation for annotation tables: ratings (long or wide) and comparisons.
+
+Ratings (DESIGN "Ratings", long form): ``item_id, prompt_id, annotator_id, criterion, value``
+and optional ``domain``. A wide CSV has one column per annotator instead of
+``annotator_id``/``value`` (every column that is not ``item_id, prompt_id, criterion, domain``).
+Comparisons: ``prompt_id, item_a, item_b, annotator_id, preference`` with preference in
+``a | b | tie``. Every problem is reported with the rows it concerns, all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rewardkit.data.readers import read_rows
+from rewardkit.errors import DataError
+
+CRITERIA = ("usefulness", "factuality", "safety", "alignment")
+RATING_KEYS = ("item_id", "prompt_id", "annotator_id", "criterion", "value")
+WIDE_KEYS = ("item_id", "prompt_id", "criterion", "domain")
+COMPARISON_KEYS = ("prompt_id", "item_a", "item_b", "annotator_id", "preference")
+PREFERENCES = ("a", "b", "tie")
+_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A declared rating scale; Likert scales have integer points ``low..high``.
+
+    Example:
+        >>> Scale.parse("1-5").points
+        (1.0, 2.0, 3.0, 4.0, 5.0)
+    """
+
+    low: float
+    high: float
+
+    @staticmethod
+    def parse(text: str) -> Scale:
+        match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*[-:]\s*(-?\d+(?:\.\d+)?)\s*", text)
+        if not match:
+            raise DataError(f"scale {text!r}: expected LOW-HIGH, e.g. 1-5 or 0-100")
+        low, high = float(match.group(1)), float(match.group(2))
+        if not low < high:
+            raise DataError(f"scale {text!r}: LOW must be below HIGH")
+        return Scale(low, high)
+
+    @property
+    def points(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in np.arange(self.low, self.high + 0.5))
+
+    def normalise(self, values: np.ndarray) -> np.ndarray:
+        """Map the scale onto [0, 1]: ``(v - low) / (high - low)``."""
+        return (np.asarray(values, dtype=np.float64) - self.low) / (self.high - self.low)
+
+    def __str__(self) -> str:
+        return f"{self.low:g}-{self.high:g}"
+
+
+def _rows_text(rows: Sequence[int | str]) -> str:
+    shown = ", ".join(str(r) for r in rows[:_SHOWN])
+    return shown + (f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else "")
+
+
+def _frame(path: Path) -> pd.DataFrame:
+    rows = read_rows(path)
+    if not rows:
+        raise DataError("no rows (empty file)", path=path)
+    frame = pd.DataFrame(rows)
+    frame["__row__"] = frame["__row__"].astype(int)
+    return frame
+
+
+def _require(frame: pd.DataFrame, keys: Sequence[str], path: Path, what: str) -> None:
+    missing = [k for k in keys if k not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{what}: missing column(s) {', '.join(missing)}; found "
+            f"{', '.join(c for c in frame.columns if not c.startswith('__'))}",
+            path=path,
+        )
+    for key in keys:
+        empty = frame.loc[
+            frame[key].isna() | (frame[key].astype(str).str.strip() == ""), "__row__"
+        ].tolist()
+        if empty:
+            raise DataError(f"field {key!r} is empty in row(s) {_rows_text(empty)}", path=path)
+
+
+def _wide_to_long(frame: pd.DataFrame, default_criterion: str | None, path: Path) -> pd.DataFrame:
+    id_cols = [c for c in WIDE_KEYS if c in frame.columns]
+    annotators = [c for c in frame.columns if c not in id_cols and not c.startswith("__")]
+    if not annotators:
+        raise DataError("wide ratings need one column per annotator", path=path)
+    if "criterion" not in frame.columns:
+        if default_criterion is None:
+            raise DataError(
+                "wide ratings without a 'criterion' column: pass --criterion", path=path
+            )
+        frame = frame.assign(criterion=default_criterion)
+        id_cols.append("criterion")
+    long = frame.melt(
+        id_vars=[*id_cols, "__row__"],
+        value_vars=annotators,
+        var_name="annotator_id",
+        value_name="value",
+    )
+    return long[long["value"].notna() & (long["value"].astype(str).str.strip() != "")]
+
+
+def read_ratings(
+    path: str | Path,
+    *,
+    scale: Scale,
+    criteria: Sequence[str] | None = CRITERIA,
+    default_criterion: str | None = None,
+) -> pd.DataFrame:
+    """Read and validate ratings (long form, or a wide table with one column per annotator).
+
+    Returns the long-form table with ``value`` as float and ids as strings. ``criteria=None``
+    accepts any criterion name.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("item_id,prompt_id,criterion,ann1,ann2\\ni1,p1,safety,4,5\\n")
+        >>> read_ratings(p, scale=Scale(1, 5))[["annotator_id", "value"]].values.tolist()
+        [['ann1', 4.0], ['ann2', 5.0]]
+    """
+    p = Path(path)
+    frame = _frame(p)
+    if "annotator_id" not in frame.columns and "value" not in frame.columns:
+        _require(frame, ("item_id", "prompt_id"), p, "wide ratings")
+        frame = _wide_to_long(frame, default_criterion, p)
+    else:
+        _require(frame, RATING_KEYS, p, "ratings")
+    for key in ("item_id", "prompt_id", "annotator_id", "criterion"):
+        frame[key] = frame[key].astype(str)
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    bad = frame.loc[values.isna(), "__row__"].tolist()
+    if bad:
+        raise DataError(f"field 'value' is not a number in row(s) {_rows_text(bad)}", path=p)
+    frame["value"] = values.astype(np.float64)
+    outside = frame[(frame["value"] < scale.low) | (frame["value"] > scale.high)]
+    if len(outside):
+        pairs = [f"{r} ({v:g})" for r, v in zip(outside["__row__"], outside["value"], strict=True)]
+        raise DataError(
+            f"{len(outside)} value(s) outside the declared scale {scale}: row(s) "
+            f"{_rows_text(pairs)}",
+            path=p,
+        )
+    if criteria is not None:
+        unknown = frame[~frame["criterion"].isin(criteria)]
+        if len(unknown):
+            names = sorted(set(unknown["criterion"]))
+            raise DataError(
+                f"unknown criteria {names} (known: {', '.join(criteria)}) in "
+                f"row(s) {_rows_text(unknown['__row__'].tolist())}",
+                path=p,
+            )
+    dup = frame.duplicated(["item_id", "annotator_id", "criterion"], keep=False)
+    if dup.any():
+        groups = frame[dup].groupby(["item_id", "annotator_id", "criterion"])["__row__"]
+        described = [
+            f"{'/'.join(map(str, key))} (rows {', '.join(map(str, rows))})"
+            for key, rows in list(groups.apply(list).items())[:_SHOWN]
+            if isinstance(key, tuple)
+        ]
+        raise DataError(
+            f"{int(groups.ngroups)} duplicate (item, annotator, criterion) "
+            f"rating(s): {'; '.join(described)}",
+            path=p,
+        )
+    mixed = frame.groupby("item_id")["prompt_id"].nunique()
+    if (mixed > 1).any():
+        raise DataError(
+            f"item(s) with several prompt ids: {', '.join(mixed[mixed > 1].index[:_SHOWN])}", path=p
+        )
+    columns = [*RATING_KEYS, *(["domain"] if "domain" in frame.columns else []), "__row__"]
+    out = frame[columns].reset_index(drop=True)
+    if "domain" in out.columns:
+        out["domain"] = out["domain"].astype(str)
+    return out
+
+
+def read_comparisons(path: str | Path) -> pd.DataFrame:
+    """Read and validate pairwise comparisons (``preference`` in a, b, tie).
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "c.csv"
+        >>> _ = p.write_text("prompt_id,item_a,item_b,annotator_id,preference\\np,x,y,a1,B\\n")
+        >>> read_comparisons(p)["preference"].tolist()
+        ['b']
+    """
+    p = Path(path)
+    frame = _frame(p)
+    _require(frame, COMPARISON_KEYS, p, "comparisons")
+    for key in COMPARISON_KEYS:
+        frame[key] = frame[key].astype(str).str.strip()
+    frame["preference"] = frame["preference"].str.lower()
+    bad = frame.loc[~frame["preference"].isin(PREFERENCES), "__row__"].tolist()
+    if bad:
+        raise DataError(f"field 'preference' must be a, b or tie; row(s) {_rows_text(bad)}", path=p)
+    same = frame.loc[frame["item_a"] == frame["item_b"], "__row__"].tolist()
+    if same:
+        raise DataError(f"an item is compared with itself in row(s) {_rows_text(same)}", path=p)
+    return frame[[*COMPARISON_KEYS, "__row__"]].reset_index(drop=True)
+
+
+def ratings_from_records(records: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """A ratings table from in-memory records (no file), with the reader's column types."""
+    frame = pd.DataFrame(list(records))
+    for key in ("item_id", "prompt_id", "annotator_id", "criterion"):
+        frame[key] = frame[key].astype(str)
+    frame["value"] = frame["value"].astype(np.float64)
+    return frame
