@@ -30,6 +30,7 @@ from rewardkit.metrics.correlation import (
 )
 from rewardkit.metrics.estimate import Estimate, EstimateJSON
 from rewardkit.metrics.pairwise import best_of_n_outcomes, pair_differences, pairwise_outcomes
+from rewardkit.metrics.rank_ci import spearman_ci
 from rewardkit.metrics.results import EvaluationResult, GroupResult, MetricConfig, MetricSet
 from rewardkit.metrics.suite import evaluate
 
@@ -64,6 +65,7 @@ __all__ = [
     "resample_counts",
     "rng_for",
     "spearman",
+    "spearman_ci",
     "weighted_kendall_tau_b",
     "weighted_spearman",
 ]
