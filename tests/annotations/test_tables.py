@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rewardkit.annotations.quorum import apply_quorum
+from rewardkit.annotations.quorum import split_quorum
 from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
 from rewardkit.errors import DataError
 
@@ -92,7 +92,7 @@ def test_scale_parsing() -> None:
 
 def test_quorum_lists_excluded_items(tmp_path: Path) -> None:
     frame = read_ratings(_write(tmp_path, LONG), scale=Scale(1, 5))
-    result = apply_quorum(frame, 2)
-    assert result.excluded == (("i2", 1),)
-    assert set(result.kept["item_id"]) == {"i1"}
-    assert result.to_json() == [{"item_id": "i2", "n_annotators": 1}]
+    kept, excluded = split_quorum(frame, 2)
+    assert [(e.item_id, e.prompt_id, e.n_annotators) for e in excluded] == [("i2", "p1", 1)]
+    assert set(kept["item_id"]) == {"i1"}
+    assert excluded[0].to_json()["reason"] == "1 distinct annotator(s), quorum 2"
