@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -58,3 +58,24 @@ def load_config(cls: type[C], path: Path | None, overrides: dict[str, Any]) -> C
         )
         where = f"{path}: " if path is not None else ""
         raise ConfigError(f"{where}invalid configuration: {problems}") from exc
+
+
+class AgreeConfig(BaseModel):
+    """Options of ``rewardkit annotations agree`` (see ``configs/agree.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level: Literal["nominal", "ordinal", "interval", "ratio"] = "ordinal"
+    scale: str = "1-5"
+    criteria: list[str] | None = Field(
+        default_factory=lambda: ["usefulness", "factuality", "safety", "alignment"],
+        description="accepted criteria; null accepts any",
+    )
+    criterion: str | None = Field(default=None, description="criterion of a wide table")
+    min_annotations: int = Field(default=3, ge=1)
+    target: float = 0.6
+    bootstrap: int = Field(default=1000, ge=10)
+    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    seed: int = Field(default=0, ge=0)
+    spread_threshold: float = Field(default=3.0, gt=0)
+    by_domain: bool = True

@@ -8,7 +8,13 @@ import sys
 import click
 from rich.markup import escape
 
-from rewardkit.cli import cache_cmd, data_cmd, demo_cmd, eval_cmd  # noqa: F401  (register)
+from rewardkit.cli import (  # noqa: F401  (register the commands)
+    annotations_cmd,
+    cache_cmd,
+    data_cmd,
+    demo_cmd,
+    eval_cmd,
+)
 from rewardkit.cli.app import app, err_console
 from rewardkit.errors import RewardkitError
 

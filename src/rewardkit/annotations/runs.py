@@ -1,0 +1,128 @@
+"""The annotation commands as library calls: read, check, compute, write a run directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rewardkit.annotations.aggregate import AggregationConfig, AggregationResult, aggregate
+from rewardkit.annotations.agreement import AgreementReport, agreement_report
+from rewardkit.annotations.quorum import ExcludedItem, split_quorum
+from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
+from rewardkit.config import AgreeConfig
+from rewardkit.report import RunDir, build_manifest, write_json
+from rewardkit.report.manifest import now_iso
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AgreeRun:
+    run_dir: Path
+    report: AgreementReport
+    excluded: tuple[ExcludedItem, ...]
+    results_json: dict[str, Any]
+
+
+def agree_on(
+    ratings: pd.DataFrame, config: AgreeConfig
+) -> tuple[AgreementReport, tuple[ExcludedItem, ...]]:
+    """Quorum, then the agreement report, on an already validated ratings table."""
+    kept, excluded = split_quorum(ratings, config.min_annotations)
+    report = agreement_report(
+        kept.drop(columns=["__row__"], errors="ignore"),
+        level=config.level,
+        values=Scale.parse(config.scale).points,
+        target=config.target,
+        n_resamples=config.bootstrap,
+        confidence=config.confidence,
+        seed=config.seed,
+        spread_threshold=config.spread_threshold,
+        by_domain=config.by_domain,
+    )
+    return report, excluded
+
+
+def run_agree(ratings_path: Path, config: AgreeConfig, out: Path) -> AgreeRun:
+    """``rewardkit annotations agree``: writes manifest.json and results.json to ``out``."""
+    run = RunDir(out)
+    manifest = build_manifest(
+        command="annotations agree",
+        config=config.model_dump(),
+        seed=config.seed,
+        inputs={"ratings": ratings_path},
+        started_at=now_iso(),
+    )
+    run.write_manifest(manifest)
+    ratings = read_ratings(
+        ratings_path,
+        scale=Scale.parse(config.scale),
+        criteria=config.criteria,
+        default_criterion=config.criterion,
+    )
+    report, excluded = agree_on(ratings, config)
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "command": "annotations agree",
+        "n_ratings": len(ratings),
+        "quorum": {
+            "min_annotations": config.min_annotations,
+            "excluded": [e.to_json() for e in excluded],
+        },
+        **report.to_json(),
+    }
+    write_json(run.file("results.json"), results)
+    run.log("done", n_ratings=len(ratings), n_excluded=len(excluded))
+    run.finish_manifest(manifest)
+    return AgreeRun(run_dir=out, report=report, excluded=excluded, results_json=results)
+
+
+@dataclass(frozen=True)
+class AggregateRun:
+    run_dir: Path
+    result: AggregationResult
+    results_json: dict[str, Any]
+
+
+def run_aggregate(
+    ratings_path: Path,
+    comparisons_path: Path | None,
+    config: AggregationConfig,
+    out: Path,
+    *,
+    criteria: list[str] | None = None,
+) -> AggregateRun:
+    """``rewardkit annotations aggregate``: per-item scores, training pairs and targets."""
+    run = RunDir(out)
+    inputs: dict[str, str | Path] = {"ratings": ratings_path}
+    if comparisons_path is not None:
+        inputs["comparisons"] = comparisons_path
+    manifest = build_manifest(
+        command="annotations aggregate",
+        config=config.model_dump(),
+        seed=config.seed,
+        inputs=inputs,
+        started_at=now_iso(),
+    )
+    run.write_manifest(manifest)
+    scale = Scale(config.scale_min, config.scale_max)
+    ratings = read_ratings(ratings_path, scale=scale, criteria=criteria)
+    comparisons = read_comparisons(comparisons_path) if comparisons_path else None
+    result = aggregate(
+        ratings.drop(columns=["__row__"]),
+        None if comparisons is None else comparisons.drop(columns=["__row__"]),
+        config,
+    )
+    result.write(out)
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "command": "annotations aggregate",
+        **result.to_json(),
+    }
+    write_json(run.file("results.json"), results)
+    run.log("done", n_items=len(result.items), n_pairs=len(result.pairs))
+    run.finish_manifest(manifest)
+    return AggregateRun(run_dir=out, result=result, results_json=results)

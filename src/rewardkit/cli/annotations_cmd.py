@@ -1,0 +1,277 @@
+"""``rewardkit annotations agree|aggregate|simulate``: human labels to one reward signal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from rewardkit.annotations.agreement import AgreementReport
+from rewardkit.cli.app import app, console, warn
+from rewardkit.errors import ConfigError
+from rewardkit.report import default_run_dir
+
+annotations_app = typer.Typer(
+    help="Agreement, quorum and aggregation of human annotations.", no_args_is_help=True
+)
+app.add_typer(annotations_app, name="annotations")
+
+
+def _num(value: float) -> str:
+    return "n/a" if value != value else f"{value:.3f}"
+
+
+def _interval(low: float, high: float) -> str:
+    return "n/a" if low != low else f"[{low:.3f}, {high:.3f}]"
+
+
+def agreement_table(report: AgreementReport) -> Table:
+    """One row per criterion (and the pooled alpha): alpha with CI, verdict, Fleiss' kappa."""
+    table = Table(
+        title=f"agreement ({report.level} alpha, target {report.target:g})", title_justify="left"
+    )
+    for name in (
+        "criterion",
+        "alpha",
+        f"{report.confidence:.0%} CI",
+        "verdict",
+        "Fleiss",
+        "items",
+        "flagged",
+    ):
+        left = name in {"criterion", "verdict"}
+        table.add_column(name, justify="left" if left else "right", no_wrap=True)
+    for c in report.criteria:
+        a = c.alpha
+        table.add_row(
+            escape(c.criterion),
+            _num(a.value),
+            _interval(a.ci_low, a.ci_high),
+            c.verdict,
+            _num(c.fleiss_kappa.value),
+            str(c.n_items),
+            str(len(c.disagreements)),
+        )
+    o = report.overall
+    table.add_row(
+        "all criteria",
+        _num(o.value),
+        _interval(o.ci_low, o.ci_high),
+        report.overall_verdict,
+        "",
+        "",
+        "",
+    )
+    return table
+
+
+def leniency_table(report: AgreementReport) -> Table:
+    """Mean offset of each annotator from the other annotators, per criterion."""
+    table = Table(title="annotator leniency (mean offset from the others)", title_justify="left")
+    table.add_column("annotator")
+    names = [c.criterion for c in report.criteria]
+    for name in names:
+        table.add_column(escape(name), justify="right")
+    offsets: dict[str, dict[str, float]] = {}
+    for c in report.criteria:
+        for entry in c.leniency:
+            offsets.setdefault(entry.annotator_id, {})[c.criterion] = entry.mean_offset
+    for annotator in sorted(offsets)[:40]:
+        row = offsets[annotator]
+        table.add_row(escape(annotator), *(f"{row[n]:+.2f}" if n in row else "" for n in names))
+    return table
+
+
+@annotations_app.command("agree")
+def agree_command(
+    ratings: Path = typer.Option(
+        ...,
+        "--ratings",
+        help="Ratings: long form (item_id, "
+        "prompt_id, annotator_id, criterion, value) or a wide table.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Run directory [default: runs/agree-<time>]."
+    ),
+    level: str | None = typer.Option(
+        None, "--level", help="nominal, ordinal, interval or ratio [default: ordinal]."
+    ),
+    scale: str | None = typer.Option(
+        None, "--scale", help="Declared scale LOW-HIGH [default: 1-5]."
+    ),
+    min_annotations: int | None = typer.Option(
+        None, "--min-annotations", help="Quorum: distinct annotators per item [default: 3]."
+    ),
+    target: float | None = typer.Option(None, "--target", help="Agreement target [default: 0.6]."),
+    any_criteria: bool = typer.Option(
+        False,
+        "--any-criteria",
+        help="Accept criteria other than usefulness, factuality, safety, alignment.",
+    ),
+    criterion: str | None = typer.Option(
+        None, "--criterion", help="Criterion of a wide table without a criterion column."
+    ),
+    bootstrap: int | None = typer.Option(None, "--bootstrap", help="Resamples [default: 1000]."),
+    seed: int | None = typer.Option(None, "--seed", help="Bootstrap seed [default: 0]."),
+    spread_threshold: float | None = typer.Option(
+        None, "--spread-threshold", help="Flag items whose ratings spread this much [default: 2]."
+    ),
+    config: Path | None = typer.Option(None, "--config", help="YAML file of these options."),
+) -> None:
+    """Krippendorff's alpha, Fleiss' and Cohen's kappa per criterion and domain, with CIs, a
+    verdict against the target, flagged items and annotator leniency."""
+    from rewardkit.annotations.runs import run_agree
+    from rewardkit.config import AgreeConfig, load_config
+
+    overrides: dict[str, object] = {
+        "level": level,
+        "scale": scale,
+        "min_annotations": min_annotations,
+        "target": target,
+        "criterion": criterion,
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "spread_threshold": spread_threshold,
+    }
+    if any_criteria:
+        overrides["criteria"] = None
+    cfg = load_config(AgreeConfig, config, overrides)
+    if any_criteria:
+        cfg = cfg.model_copy(update={"criteria": None})
+    run = run_agree(ratings, cfg, out or default_run_dir("agree"))
+    if run.excluded:
+        warn(
+            f"{len(run.excluded)} item(s) below the quorum of {cfg.min_annotations} "
+            "annotators were excluded (listed in results.json)"
+        )
+    console.print(agreement_table(run.report))
+    console.print(leniency_table(run.report))
+    low = [c.criterion for c in run.report.criteria if c.verdict == "below target"]
+    if low:
+        warn(f"agreement below the target {cfg.target:g} on: {', '.join(low)}")
+    console.print(f"run directory: {run.run_dir}", soft_wrap=True)
+
+
+@annotations_app.command("aggregate")
+def aggregate_command(
+    ratings: Path = typer.Option(..., "--ratings", help="Ratings (long form or wide)."),
+    comparisons: Path | None = typer.Option(
+        None,
+        "--comparisons",
+        help="Pairwise comparisons (prompt_id, item_a, item_b, annotator_id, preference).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Run directory [default: runs/aggregate-<time>]."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="YAML aggregation config (see configs/aggregate.yaml)."
+    ),
+    alpha: float | None = typer.Option(
+        None, "--alpha", help="final = alpha * criteria + (1 - alpha) * preference [default: 0.6]."
+    ),
+    method: str | None = typer.Option(
+        None, "--method", help="borda or bradley_terry [default: borda]."
+    ),
+    weight: list[str] | None = typer.Option(
+        None, "--weight", help="Criterion weight as NAME=VALUE (repeat for each criterion)."
+    ),
+    scale: str | None = typer.Option(None, "--scale", help="Likert scale LOW-HIGH [default: 1-5]."),
+    min_annotations: int | None = typer.Option(
+        None, "--min-annotations", help="Quorum [default: 3]."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the last tie-break rule."),
+) -> None:
+    """Weighted criteria, Borda or Bradley-Terry from comparisons, their blend, deterministic
+    tie-breaking; writes items.parquet, pairs.jsonl, targets.jsonl and excluded.json."""
+    from rewardkit.annotations.aggregate import AggregationConfig
+    from rewardkit.annotations.runs import run_aggregate
+    from rewardkit.annotations.tables import Scale
+    from rewardkit.config import load_config
+
+    overrides: dict[str, object] = {
+        "alpha": alpha,
+        "preference_method": method,
+        "min_annotations": min_annotations,
+        "seed": seed,
+    }
+    if scale is not None:
+        parsed = Scale.parse(scale)
+        overrides.update(scale_min=int(parsed.low), scale_max=int(parsed.high))
+    if weight:
+        weights: dict[str, float] = {}
+        for entry in weight:
+            name, sep, value = entry.partition("=")
+            try:
+                weights[name.strip()] = float(value)
+            except ValueError:
+                raise ConfigError(f"--weight {entry!r}: expected NAME=NUMBER") from None
+            if not sep:
+                raise ConfigError(f"--weight {entry!r}: expected NAME=NUMBER")
+        overrides["weights"] = weights
+    cfg = load_config(AggregationConfig, config, overrides)
+    run = run_aggregate(ratings, comparisons, cfg, out or default_run_dir("aggregate"))
+    summary = run.results_json
+    if run.result.excluded:
+        warn(f"{len(run.result.excluded)} item(s) below the quorum were excluded (excluded.json)")
+    for note in run.result.notes:
+        warn(note)
+    console.print(
+        f"aggregated {summary['n_items']} items over {summary['n_prompts']} prompts "
+        f"into {summary['n_pairs']} training pairs; tie-breaks: "
+        + ", ".join(f"{k} {v}" for k, v in summary["tie_breaks"].items()),
+        highlight=False,
+    )
+    console.print(f"run directory: {run.run_dir}", soft_wrap=True)
+
+
+@annotations_app.command("simulate")
+def simulate_command(
+    annotators: list[int] = typer.Option(
+        [3, 5, 7], "--annotators", help="Annotators per item (repeat to compare several)."
+    ),
+    items: int = typer.Option(1000, "--items", min=2, help="Items in the campaign."),
+    noise: float = typer.Option(0.8, "--noise", min=0.0, help="Annotator noise sd (scale points)."),
+    bias_sd: float = typer.Option(0.3, "--bias-sd", min=0.0, help="Spread of annotator leniency."),
+    scale: str = typer.Option("1-5", "--scale", help="Likert scale LOW-HIGH."),
+    level: str = typer.Option("interval", "--level", help="Alpha level."),
+    target: float = typer.Option(0.6, "--target", help="Agreement target."),
+    simulations: int = typer.Option(200, "--simulations", min=10, help="Simulated campaigns."),
+    seed: int = typer.Option(0, "--seed", help="Seed."),
+) -> None:
+    """Expected alpha and the chance of reaching the target, by simulation, to size a
+    campaign before paying for it."""
+    from rewardkit.annotations.agreement import simulate_campaign
+    from rewardkit.annotations.tables import Scale
+
+    parsed = Scale.parse(scale)
+    if level not in {"nominal", "ordinal", "interval", "ratio"}:
+        raise ConfigError(f"--level {level!r}: expected nominal, ordinal, interval or ratio")
+    table = Table(
+        title=f"simulated campaigns: {items} items, noise sd {noise:g}, bias sd "
+        f"{bias_sd:g}, {simulations} runs each",
+        title_justify="left",
+    )
+    for name in ("annotators", "expected alpha", "5% / 50% / 95%", f"P(alpha >= {target:g})"):
+        table.add_column(name, justify="right")
+    for n in annotators:
+        res = simulate_campaign(
+            n,
+            items,
+            noise,
+            scale=(int(parsed.low), int(parsed.high)),
+            bias_sd=bias_sd,
+            level=level,  # type: ignore[arg-type]  # checked above
+            target=target,
+            n_simulations=simulations,
+            seed=seed,
+        )
+        q = res.alpha_quantiles
+        table.add_row(
+            str(n),
+            f"{res.expected_alpha:.3f}",
+            f"{q[0]:.3f} / {q[1]:.3f} / {q[2]:.3f}",
+            f"{res.p_reach_target:.2f}",
+        )
+    console.print(table)
