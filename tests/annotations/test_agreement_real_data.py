@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
 
+import annotation_studies
 from rewardkit.annotations.agreement import agreement_report, alpha
 
 pytestmark = [
@@ -18,16 +15,6 @@ pytestmark = [
     # Small domains (a few items) often resample to no variation at all.
     pytest.mark.filterwarnings("ignore::rewardkit.metrics.BootstrapWarning"),
 ]
-
-
-def _real_data() -> ModuleType:
-    path = Path(__file__).with_name("real_data.py")
-    spec = importlib.util.spec_from_file_location("agreement_real_data", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _wide(frame: pd.DataFrame) -> np.ndarray:
@@ -44,7 +31,7 @@ def _wide(frame: pd.DataFrame) -> np.ndarray:
     ],
 )
 def test_alpha_and_report_on_real_studies(name: str, level: str, values: list[int]) -> None:
-    real = _real_data()
+    real = annotation_studies
     frame = real.qags("cnndm") if name == "qags_cnndm" else getattr(real, name)()
     frame = frame.drop_duplicates(["item_id", "annotator_id", "criterion"])
     criterion = frame["criterion"].iloc[0]

@@ -17,6 +17,11 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     out = capsys.readouterr().out
     assert "baseline:length on the held-out prompts" in out
+    assert "agreement (ordinal alpha, target 0.6)" in out
+    assert "aggregated reward vs the simulated ground truth" in out
+    agree = json.loads((tmp_path / "runs" / "annotations-agree" / "results.json").read_text())
+    assert set(agree["criteria"]) == {"alignment", "factuality", "safety", "usefulness"}
+    assert (tmp_path / "runs" / "annotations-aggregate" / "pairs.jsonl").exists()
     assert f"run directory: {tmp_path / 'runs' / 'eval-random'}" in out
     train = (tmp_path / "data" / "preferences.train.jsonl").read_text().splitlines()
     test = (tmp_path / "data" / "preferences.test.jsonl").read_text().splitlines()

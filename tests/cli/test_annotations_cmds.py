@@ -1,0 +1,137 @@
+"""`rewardkit annotations agree|aggregate|simulate` end to end on small files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rewardkit.cli.main import main
+
+WIDE = """item_id,prompt_id,criterion,domain,ann1,ann2,ann3
+i1,p1,usefulness,math,5,5,4
+i2,p1,usefulness,math,1,2,1
+i3,p2,usefulness,law,3,3,4
+i4,p2,usefulness,law,4,5,5
+i5,p3,usefulness,law,2,1,2
+i6,p3,usefulness,law,1,5,
+"""
+
+
+def test_agree_on_a_wide_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "r.csv").write_text(WIDE)
+    code = main(
+        [
+            "annotations",
+            "agree",
+            "--ratings",
+            str(tmp_path / "r.csv"),
+            "--out",
+            str(tmp_path / "run"),
+            "--bootstrap",
+            "200",
+            "--level",
+            "interval",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "usefulness" in out
+    assert "run directory" in out
+    results = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert results["quorum"]["excluded"][0]["item_id"] == "i6"  # 2 annotators < quorum of 3
+    assert results["criteria"]["usefulness"]["n_items"] == 5
+    assert results["criteria"]["usefulness"]["alpha"]["value"] > 0.6
+
+
+def test_agree_rejects_values_outside_the_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "r.csv").write_text(
+        WIDE.replace("i5,p3,usefulness,law,2,1,2", "i5,p3,usefulness,law,2,1,7")
+    )
+    assert (
+        main(
+            [
+                "annotations",
+                "agree",
+                "--ratings",
+                str(tmp_path / "r.csv"),
+                "--out",
+                str(tmp_path / "run"),
+            ]
+        )
+        == 2
+    )
+    assert "outside the declared scale 1-5" in capsys.readouterr().err
+
+
+def test_aggregate_with_comparisons(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(WIDE)
+    (tmp_path / "c.csv").write_text(
+        "prompt_id,item_a,item_b,annotator_id,preference\n"
+        "p1,i1,i2,ann1,a\np1,i1,i2,ann2,a\np2,i3,i4,ann1,b\np2,i3,i4,ann2,tie\n"
+    )
+    code = main(
+        [
+            "annotations",
+            "aggregate",
+            "--ratings",
+            str(tmp_path / "r.csv"),
+            "--comparisons",
+            str(tmp_path / "c.csv"),
+            "--weight",
+            "usefulness=1",
+            "--alpha",
+            "0.5",
+            "--out",
+            str(tmp_path / "agg"),
+        ]
+    )
+    assert code == 0
+    items = pd.read_parquet(tmp_path / "agg" / "items.parquet").set_index("item_id")
+    assert items.loc["i1", "final"] == pytest.approx(0.5 * (14 / 3 - 1) / 4 + 0.5 * 1.0)
+    pairs = [json.loads(x) for x in (tmp_path / "agg" / "pairs.jsonl").read_text().splitlines()]
+    assert {"prompt_id": "p1", "chosen": "i1", "rejected": "i2"}.items() <= pairs[0].items()
+    results = json.loads((tmp_path / "agg" / "results.json").read_text())
+    assert results["n_excluded"] == 1
+    assert (
+        main(
+            [
+                "annotations",
+                "aggregate",
+                "--ratings",
+                str(tmp_path / "r.csv"),
+                "--weight",
+                "usefulness",
+                "--out",
+                str(tmp_path / "bad"),
+            ]
+        )
+        == 2
+    )
+
+
+def test_simulate_prints_expected_alpha(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "annotations",
+                "simulate",
+                "--annotators",
+                "3",
+                "--annotators",
+                "6",
+                "--items",
+                "200",
+                "--simulations",
+                "20",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "expected alpha" in out
+    assert "P(alpha >= 0.6)" in out
