@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import warnings
 
 import click
 from rich.markup import escape
@@ -15,14 +16,21 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     demo_cmd,
     eval_cmd,
 )
-from rewardkit.cli.app import app, err_console
+from rewardkit.cli.app import app, err_console, warn
 from rewardkit.errors import RewardkitError
 
 EXIT_USER_ERROR = 2
 
 
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: object, **kwargs: object
+) -> None:
+    warn(str(message))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 2 bad input, 130 interrupted)."""
+    warnings.showwarning = _show_warning  # library warnings as one 'warning:' line each
     try:
         result = app(args=argv, standalone_mode=False)
     except RewardkitError as exc:

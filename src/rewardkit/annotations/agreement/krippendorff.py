@@ -160,6 +160,7 @@ def alpha_ci(
     n_resamples: int = 1000,
     confidence: float = 0.95,
     rng: np.random.Generator,
+    label: str = "",
 ) -> Estimate:
     """Krippendorff's alpha with a percentile bootstrap interval over units.
 
@@ -177,6 +178,7 @@ def alpha_ci(
         n_resamples: Number of bootstrap resamples.
         confidence: Coverage of the interval, in (0, 1).
         rng: Source of randomness (see :func:`rewardkit.metrics.rng_for`).
+        label: What is being estimated (e.g. the criterion), for warnings.
 
     Returns:
         ``Estimate(alpha, ci_low, ci_high, n)`` with ``n`` the pairable units (or clusters).
@@ -219,6 +221,6 @@ def alpha_ci(
         n_resamples=n_resamples,
         confidence=confidence,
         rng=rng,
-        label=f"alpha ({lvl})",
+        label=f"alpha ({lvl}{', ' + label if label else ''})",
     )
     return Estimate(value, lo, hi, int(unit_pattern.size))

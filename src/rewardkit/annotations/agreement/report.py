@@ -94,6 +94,7 @@ def _estimate_alpha(data: FloatArray, s: _Settings, *names: str) -> Estimate:
         n_resamples=s.n_resamples,
         confidence=s.confidence,
         rng=rng_for(s.seed, "alpha", *names),
+        label=" / ".join(n for n in names if n != ALL),
     )
 
 
