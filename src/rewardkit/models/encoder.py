@@ -25,7 +25,7 @@ from rewardkit.models.hf_common import (
     torch_dtype,
 )
 from rewardkit.models.options import ModelOptions
-from rewardkit.models.tokenized import LengthInfo
+from rewardkit.models.tokenized import EncodedStore, LengthInfo
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 DEFAULT_MAX_LENGTH = 256
@@ -81,7 +81,7 @@ class PairEncoder:
             f"encoder/v1:{folder_fingerprint(folder)}/max={max_length}/{options.dtype}"
         )
         self._torch = torch
-        self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
+        self._encoded = EncodedStore(self.encode_ids)
 
     def encode_ids(self, prompt: Prompt, response: str) -> tuple[list[int], bool]:
         tok = self.tokenizer
@@ -92,20 +92,14 @@ class PairEncoder:
         return ids, truncated
 
     def token_lengths(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> LengthInfo:
-        lengths = np.empty(len(responses), dtype=np.int64)
-        truncated = np.zeros(len(responses), dtype=bool)
-        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
-            ids, cut = self._encoded[(p, r)] = self.encode_ids(p, r)
-            lengths[i], truncated[i] = len(ids), cut
-        return LengthInfo(lengths=lengths, truncated=truncated)
+        return self._encoded.lengths(prompts, responses)
 
     def embed(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
         """(n, dim) float32 embeddings, padded to the batch's longest input (right side)."""
         torch = self._torch
         encoded = []
         for p, r in zip(prompts, responses, strict=True):
-            hit = self._encoded.pop((p, r), None)
-            encoded.append((hit or self.encode_ids(p, r))[0])
+            encoded.append(self._encoded.take(p, r))
         width = max(len(ids) for ids in encoded)
         input_ids = torch.zeros((len(encoded), width), dtype=torch.long)
         mask = torch.zeros((len(encoded), width), dtype=torch.long)

@@ -23,7 +23,7 @@ from rewardkit.models.hf_common import (
     torch_dtype,
 )
 from rewardkit.models.options import ModelOptions
-from rewardkit.models.tokenized import LengthInfo, truncate_ids
+from rewardkit.models.tokenized import EncodedStore, LengthInfo, truncate_ids
 
 
 class HFClassifierModel:
@@ -92,7 +92,7 @@ class HFClassifierModel:
             and self.tokenizer.sep_token_id is not None
         )
         self._torch = torch
-        self._encoded: dict[tuple[Prompt, str], tuple[list[int], bool]] = {}
+        self._encoded = EncodedStore(self.encode)
         self._fingerprint = "hf/v1:" + "/".join(
             [
                 folder_fingerprint(self.folder),
@@ -124,18 +124,8 @@ class HFClassifierModel:
         )
         return ids, truncated
 
-    def _take(self, prompt: Prompt, response: str) -> list[int]:
-        """Ids encoded by :meth:`token_lengths` (consumed once), else encode now."""
-        hit = self._encoded.pop((prompt, response), None)
-        return (hit if hit is not None else self.encode(prompt, response))[0]
-
     def token_lengths(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> LengthInfo:
-        lengths = np.empty(len(responses), dtype=np.int64)
-        truncated = np.zeros(len(responses), dtype=bool)
-        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
-            ids, cut = self._encoded[(p, r)] = self.encode(p, r)
-            lengths[i], truncated[i] = len(ids), cut
-        return LengthInfo(lengths=lengths, truncated=truncated)
+        return self._encoded.lengths(prompts, responses)
 
     def batch_tensors(self, encoded: list[list[int]]) -> dict[str, Any]:
         """Pad to the batch's longest input on the configured side, with masks and positions."""
@@ -162,7 +152,7 @@ class HFClassifierModel:
         return {k: v.to(self.device) for k, v in tensors.items()}
 
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
-        encoded = [self._take(p, r) for p, r in zip(prompts, responses, strict=True)]
+        encoded = [self._encoded.take(p, r) for p, r in zip(prompts, responses, strict=True)]
         with self._torch.inference_mode():
             logits = self.model(**self.batch_tensors(encoded)).logits
         return np.asarray(logits[:, 0].float().cpu().numpy(), dtype=np.float64)
