@@ -1,48 +1,76 @@
-"""``rewardkit demo``: the main job end to end on generated data."""
+"""``rewardkit demo``: the main job end to end on generated data.
+
+generate -> curate (dedup, leak-free stratified split with two held-out domains, audit) ->
+agreement and aggregation of the training split's annotations (checked against the simulated
+ground truth) -> an embedding RM trained on the training prompts -> evaluation with CIs on the
+held-out prompts and on the held-out domains, against two baselines.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig
-from rewardkit.data.grouped_split import split_by_prompt
 from rewardkit.data.load import load_preferences
-from rewardkit.data.writers import write_preferences
 from rewardkit.errors import MissingExtraError
-from rewardkit.evaluate import run_eval
+from rewardkit.evaluate import EvalRun, run_eval
 from rewardkit.report import metrics_table
 from rewardkit.scoring import ScoreCache
 
 BASELINES = ("baseline:length", "baseline:random")
 
 
-def _annotations(written: dict[str, Path], out: Path, seed: int, bootstrap: int) -> None:
-    """Agreement and aggregation of the simulated campaign, checked against its ground truth."""
-    import pandas as pd
+def _curate(data_dir: Path, out: Path, seed: int) -> Path:
+    """Dedup, split (20% test per domain, two domains held out) and audit; the splits folder."""
+    from rewardkit.cli.curation_cmd import audit_table
+    from rewardkit.curation.curate import CurateConfig, run_curate
+    from rewardkit.curation.splits import SplitConfig
 
+    config = CurateConfig(split=SplitConfig(test_share=0.2, n_holdout_domains=2, seed=seed))
+    run = run_curate(data_dir, out, config)
+    counts = _split_sizes(run.split_manifest)
+    console.print(
+        f"curated: {run.dedup.n_exact} exact and {run.dedup.n_near} near-duplicate "
+        f"prompts removed; prompts per split {counts}; held-out domains "
+        f"{', '.join(run.manifest['steps'][1]['detail']['holdout_domains'])}",
+        highlight=False,
+    )
+    console.print(audit_table(run.audit))
+    return out / "splits"
+
+
+def _split_sizes(manifest: Path) -> dict[str, int]:
+    import json
+
+    splits = json.loads(manifest.read_text())["splits"]
+    return {name: int(split["n_groups"]) for name, split in splits.items()}
+
+
+def _annotations(split_dir: Path, truth_file: Path, out: Path, seed: int, bootstrap: int) -> None:
+    """Agreement and aggregation of the training split's campaign, checked against the truth."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate, run_agree
     from rewardkit.annotations.truth import rank_agreement_with_truth
     from rewardkit.cli.annotations_cmd import agreement_table
     from rewardkit.config import AgreeConfig
 
+    ratings = split_dir / "train" / "ratings.jsonl"
     agree = run_agree(
-        written["ratings"],
-        AgreeConfig(seed=seed, bootstrap=bootstrap),
-        out / "runs" / "annotations-agree",
+        ratings, AgreeConfig(seed=seed, bootstrap=bootstrap), out / "runs" / "annotations-agree"
     )
     console.print(agreement_table(agree.report))
     aggregated = run_aggregate(
-        written["ratings"],
-        written["comparisons"],
+        ratings,
+        split_dir / "train" / "comparisons.jsonl",
         AggregationConfig(seed=seed),
         out / "runs" / "annotations-aggregate",
     )
-    truth = pd.read_json(written["responses"], lines=True, dtype={"item_id": str})
+    truth = pd.read_json(truth_file, lines=True, dtype={"item_id": str})
     table = Table(
         title="aggregated reward vs the simulated ground truth (Spearman)", title_justify="left"
     )
@@ -80,11 +108,33 @@ def _train_demo_rm(train_file: Path, out: Path, cache_path: Path) -> str | None:
     return f"embed:{folder}"
 
 
+def _has_rows(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+def _comparison_table(
+    runs: dict[tuple[str, str], EvalRun], specs: list[str], splits: list[str]
+) -> Table:
+    names = {"test": "held-out prompts", "holdout": "held-out domains"}
+    table = Table(title="pairwise accuracy by split", title_justify="left")
+    table.add_column("model")
+    for split in splits:
+        table.add_column(names[split], justify="right")
+        table.add_column("95% CI" + " " * splits.index(split), justify="right")
+    for spec in specs:
+        cells: list[str] = [spec if spec.startswith("baseline:") else "embed: demo RM"]
+        for split in splits:
+            acc = runs[(spec, split)].result.metrics.accuracy
+            cells += [f"{acc.value:.3f}", f"[{acc.ci_low:.3f}, {acc.ci_high:.3f}]"]
+        table.add_row(*cells)
+    return table
+
+
 @app.command("demo")
 def demo_command(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for data, model and runs."),
     seed: int = typer.Option(0, "--seed", help="Seed for data generation and the bootstrap."),
-    prompts: int = typer.Option(240, "--prompts", min=10, help="Number of demo prompts."),
+    prompts: int = typer.Option(240, "--prompts", min=30, help="Number of demo prompts."),
     bootstrap: int = typer.Option(1000, "--bootstrap", min=10, help="Bootstrap resamples."),
     embed: bool = typer.Option(
         True,
@@ -92,35 +142,45 @@ def demo_command(
         help="Train and evaluate the embedding RM (needs rewardkit[embed]).",
     ),
 ) -> None:
-    """Generate the demo dataset; check agreement of its simulated annotation campaign and
-    aggregate it into one reward per response (compared with the ground truth); train an
-    embedding RM on the training prompts and evaluate it against the baselines on the held-out
-    prompts."""
+    """Generate the demo dataset; curate it (dedup, leak-free stratified split with held-out
+    domains, audit); check agreement of its simulated annotation campaign and aggregate it into
+    one reward per response (compared with the ground truth); train an embedding RM on the
+    training prompts; evaluate it against the baselines on held-out prompts and domains."""
     from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
 
     data_dir = out / "data"
     written = write_demo(generate_demo(DemoConfig(seed=seed, n_prompts=prompts)), data_dir)
     console.print(f"demo data: {data_dir} ({', '.join(sorted(written))})", soft_wrap=True)
-    _annotations(written, out, seed, bootstrap)
-    train, test = split_by_prompt(
-        load_preferences(written["preferences"]).items, test_share=0.2, seed=seed
-    )
-    train_file = write_preferences(train, data_dir / "preferences.train.jsonl")
-    test_file = write_preferences(test, data_dir / "preferences.test.jsonl")
-    console.print(f"split by prompt: {len(train)} training pairs, {len(test)} test pairs")
+    split_dir = _curate(data_dir, out / "curated", seed)
+    _annotations(split_dir, written["responses"], out, seed, bootstrap)
     cache_path = out / "cache.sqlite"
     specs = list(BASELINES)
     if embed:
-        trained = _train_demo_rm(train_file, out / "models" / "demo-embed", cache_path)
+        trained = _train_demo_rm(
+            split_dir / "train" / "preferences.jsonl", out / "models" / "demo-embed", cache_path
+        )
         if trained is not None:
             specs.insert(0, trained)
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))
-    runs = []
+    runs: dict[tuple[str, str], EvalRun] = {}
+    splits = [s for s in ("test", "holdout") if _has_rows(split_dir / s / "preferences.jsonl")]
+    for missing in {"test", "holdout"} - set(splits):
+        warn(f"the {missing} split has no preference pairs at this size; use more --prompts")
     for spec in specs:
         name = spec.split(":")[1] if spec.startswith("baseline:") else "embed"
-        run = run_eval(test_file, spec, config, out / "runs" / f"eval-{name}")
-        title = f"{spec if name != 'embed' else 'embed: demo RM'} on the held-out prompts"
-        console.print(metrics_table(run.result, title))
-        runs.append(run.run_dir)
-    for path in runs:
-        console.print(f"run directory: {path}", soft_wrap=True)
+        for split in splits:
+            runs[(spec, split)] = run_eval(
+                split_dir / split / "preferences.jsonl",
+                spec,
+                config,
+                out / "runs" / f"eval-{name}-{split}",
+            )
+    best = specs[0]
+    label = "embed: demo RM" if best.startswith("embed:") else best
+    if "test" in splits:
+        console.print(
+            metrics_table(runs[(best, "test")].result, f"{label} on the held-out prompts")
+        )
+    console.print(_comparison_table(runs, specs, splits))
+    for run in runs.values():
+        console.print(f"run directory: {run.run_dir}", soft_wrap=True)

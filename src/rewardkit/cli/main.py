@@ -12,6 +12,7 @@ from rich.markup import escape
 from rewardkit.cli import (  # noqa: F401  (register the commands)
     annotations_cmd,
     cache_cmd,
+    curation_cmd,
     data_cmd,
     demo_cmd,
     eval_cmd,

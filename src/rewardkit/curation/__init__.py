@@ -1,0 +1,1 @@
+"""Data curation: deduplication, leak-free splits, audits and provenance."""

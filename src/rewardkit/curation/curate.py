@@ -1,0 +1,164 @@
+"""``rewardkit data curate``: dedup, split and audit a demo-style folder, with provenance.
+
+The folder holds ``prompts.jsonl`` (prompt_id, domain, prompt) and, optionally,
+``responses``, ``ratings``, ``comparisons`` and ``preferences``. Steps, in order:
+
+1. dedup: exact and near-duplicate prompts; a removed prompt takes all its rows with it;
+2. split: group-aware, domain-stratified, with domain holdouts; a test or validation prompt
+   that is a (near-)duplicate of a training prompt moves to train (no leakage);
+3. audit: coverage, source mix, annotators, labels and length bias of the curated data.
+
+Outputs: ``dedup.json``, ``splits/`` (with ``split_manifest.json``), ``audit.json`` and
+``curation_manifest.json`` (every source with its sha256 and row count, every step with its
+parameters and counts in and out, the software versions). A rerun on the same inputs gives the
+same files, and the same manifest apart from its timestamps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from rewardkit.curation.audit import AuditConfig, AuditReport, audit
+from rewardkit.curation.dedup import DedupConfig, DedupResult, dedup, find_leaks
+from rewardkit.curation.provenance import ProvenanceLog
+from rewardkit.curation.splits import (
+    DEMO_TABLES,
+    SplitConfig,
+    assign_splits,
+    check_holdout_domains,
+    partition_tables,
+    preference_prompt_ids,
+    read_table,
+    text_leak_finder,
+    write_split,
+)
+from rewardkit.errors import DataError
+from rewardkit.report.atomic import write_json
+
+
+class CurateConfig(BaseModel):
+    """Options of ``rewardkit data curate`` (see ``configs/curate.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: str | None = Field(default=None, description="demo-style folder to curate")
+    out: str | None = Field(default=None, description="output folder")
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    leak_check: bool = True
+
+
+@dataclass(frozen=True)
+class CurateRun:
+    out: Path
+    dedup: DedupResult
+    split_manifest: Path
+    audit: AuditReport
+    manifest: dict[str, Any]
+
+
+def _counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    return {name: len(frame) for name, frame in tables.items()}
+
+
+def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
+    """Run dedup, split and audit on ``data_dir``; write everything under ``out``."""
+    log = ProvenanceLog()
+    paths = {n: data_dir / f"{n}.jsonl" for n in DEMO_TABLES if (data_dir / f"{n}.jsonl").is_file()}
+    if "prompts" not in paths:
+        raise DataError(
+            "a folder to curate needs prompts.jsonl (prompt_id, domain, prompt)",
+            path=data_dir / "prompts.jsonl",
+        )
+    tables = {name: read_table(path) for name, path in paths.items()}
+    for name, path in paths.items():
+        log.add_source(name, path, rows=len(tables[name]))
+    prompts = tables["prompts"]
+    if "preferences" in tables:
+        prefs = tables["preferences"].copy()
+        prefs["prompt_id"] = preference_prompt_ids(
+            prefs, tables.get("responses"), prompts
+        ).to_numpy()
+        tables["preferences"] = prefs
+
+    log.begin_step()
+    before = _counts(tables)
+    ids = prompts["prompt_id"].astype(str).tolist()
+    texts = prompts["prompt"].astype(str).tolist()
+    found = dedup(ids, texts, config.dedup)
+    kept = set(found.kept_ids)
+    tables = {
+        name: frame[frame["prompt_id"].astype(str).isin(kept)].reset_index(drop=True)
+        for name, frame in tables.items()
+    }
+    write_json(out / "dedup.json", found.to_json())
+    log.add_step(
+        "dedup",
+        config.dedup.model_dump(),
+        before,
+        _counts(tables),
+        {"n_exact": found.n_exact, "n_near": found.n_near},
+    )
+
+    log.begin_step()
+    before = _counts(tables)
+    check_holdout_domains(config.split, tables["prompts"]["domain"].astype(str))
+    text_of = dict(
+        zip(
+            tables["prompts"]["prompt_id"].astype(str),
+            tables["prompts"]["prompt"].astype(str),
+            strict=True,
+        )
+    )
+    finder = (
+        text_leak_finder(text_of, partial(find_leaks, config=config.dedup))
+        if config.leak_check
+        else None
+    )
+    assignment = assign_splits(tables["prompts"], config.split, leaks=finder, group_col="prompt_id")
+    partitions = partition_tables(assignment, tables, key="prompt_id")
+    split_manifest = write_split(out / "splits", partitions, assignment, config.split, inputs=paths)
+    split_counts = {
+        f"{split}/{name}": len(frame)
+        for split, named in partitions.items()
+        for name, frame in named.items()
+    }
+    log.add_step(
+        "split",
+        config.split.model_dump(),
+        before,
+        split_counts,
+        {
+            "holdout_domains": list(assignment.holdout_domains),
+            "moved_to_train": len(assignment.moved),
+        },
+    )
+
+    log.begin_step()
+    report = audit(
+        tables.get("prompts"),
+        tables.get("responses"),
+        tables.get("ratings"),
+        tables.get("preferences"),
+        config=config.audit,
+    )
+    write_json(out / "audit.json", report.to_dict())
+    log.add_step(
+        "audit",
+        config.audit.model_dump(),
+        _counts(tables),
+        _counts(tables),
+        {"passed": report.passed, "flagged": [c.name for c in report.flagged]},
+    )
+    manifest = log.to_json()
+    write_json(out / "curation_manifest.json", manifest)
+    return CurateRun(
+        out=out, dedup=found, split_manifest=split_manifest, audit=report, manifest=manifest
+    )
