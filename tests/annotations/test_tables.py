@@ -40,7 +40,7 @@ def test_wide_csv_one_column_per_annotator(tmp_path: Path) -> None:
         ("i2", "ann3", 3.0),
     ]
     no_criterion = "item_id,prompt_id,ann1\ni1,p1,3\n"
-    with pytest.raises(DataError, match="pass --criterion"):
+    with pytest.raises(DataError, match="--criterion"):
         read_ratings(_write(tmp_path, no_criterion, "w.csv"), scale=Scale(1, 5))
     frame = read_ratings(
         _write(tmp_path, no_criterion, "w.csv"), scale=Scale(1, 5), default_criterion="usefulness"

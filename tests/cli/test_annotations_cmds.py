@@ -135,3 +135,75 @@ def test_simulate_prints_expected_alpha(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "expected alpha" in out
     assert "P(alpha >= 0.6)" in out
+
+
+def test_usage_and_input_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "r.csv").write_text(WIDE)
+    (tmp_path / "half.csv").write_text(
+        WIDE.replace("i1,p1,usefulness,math,5,5,4", "i1,p1,usefulness,math,4.5,5,4")
+    )
+    (tmp_path / "c.csv").write_text(
+        "prompt_id,item_a,item_b,annotator_id,preference\np1,i1,i2,ann1,a\np1,i2,i1,ann1,b\n"
+    )
+    cases = [
+        (["annotations", "agree", "--bogus"], "No such option"),
+        (["annotations", "agree"], "Missing option"),
+        (
+            [
+                "annotations",
+                "agree",
+                "--ratings",
+                str(tmp_path / "half.csv"),
+                "--out",
+                str(tmp_path / "o1"),
+            ],
+            "not points of the declared scale 1-5",
+        ),
+        (
+            [
+                "annotations",
+                "agree",
+                "--ratings",
+                str(tmp_path / "r.csv"),
+                "--min-annotations",
+                "9",
+                "--out",
+                str(tmp_path / "o2"),
+            ],
+            "no item has the quorum of 9",
+        ),
+        (
+            [
+                "annotations",
+                "aggregate",
+                "--ratings",
+                str(tmp_path / "r.csv"),
+                "--comparisons",
+                str(tmp_path / "c.csv"),
+                "--out",
+                str(tmp_path / "o3"),
+            ],
+            "more than once",
+        ),
+        (
+            [
+                "annotations",
+                "aggregate",
+                "--ratings",
+                str(tmp_path / "r.csv"),
+                "--scale",
+                "0.5-5.5",
+                "--out",
+                str(tmp_path / "o4"),
+            ],
+            "integer Likert scale",
+        ),
+        (["annotations", "simulate", "--annotators", "1"], "at least 2 annotators"),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err, (argv, err)
+        assert "Traceback" not in err

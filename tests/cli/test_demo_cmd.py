@@ -40,7 +40,8 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
         results = json.loads(
             (tmp_path / "runs" / f"eval-length-{split}" / "results.json").read_text()
         )
-        assert results["n_items"] > 0
+        pairs = (splits / split / "preferences.jsonl").read_text().splitlines()
+        assert results["n_items"] == len(pairs) > 0
 
 
 def test_demo_trains_and_evaluates_the_embedding_rm(tmp_path: Path) -> None:

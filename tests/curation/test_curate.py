@@ -12,6 +12,7 @@ from rewardkit.curation.curate import CurateConfig, run_curate
 from rewardkit.curation.provenance import _strip_times
 from rewardkit.curation.splits import SplitConfig
 from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
+from rewardkit.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,11 @@ def test_curate_removes_planted_duplicate_and_is_reproducible(
     removed = a.dedup.removed
     assert len(removed) == 1
     assert removed[0].kind == "exact"  # case and punctuation only: equal after normalisation
+    gone = removed[0].id
+    for table in ("prompts", "responses", "ratings", "comparisons", "preferences"):
+        for split_file in (tmp_path / "a" / "splits").glob(f"*/{table}.jsonl"):
+            ids = {json.loads(x)["prompt_id"] for x in split_file.read_text().splitlines()}
+            assert gone not in ids, split_file
     for name in (
         "dedup.json",
         "audit.json",
@@ -100,3 +106,31 @@ def test_curate_and_split_commands(
     )
     assert main(["data", "audit", "--data-dir", str(demo_dir), "--out", str(tmp_path / "au")]) == 0
     assert json.loads((tmp_path / "au" / "audit.json").read_text())["checks"]
+
+
+def test_rows_of_unknown_prompts_are_an_error(demo_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "orphans"
+    folder.mkdir()
+    for f in demo_dir.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    with (folder / "ratings.jsonl").open("a") as fh:
+        fh.write(
+            json.dumps(
+                {
+                    "item_id": "x",
+                    "prompt_id": "ghost",
+                    "annotator_id": "a",
+                    "criterion": "safety",
+                    "value": 3,
+                }
+            )
+            + "\n"
+        )
+    with pytest.raises(
+        DataError,
+        match=r"ratings.jsonl: 1 row\(s\) belong to prompt ids missing from prompts.jsonl: ghost",
+    ):
+        run_curate(folder, tmp_path / "out", CurateConfig())
+    (folder / "prompts.jsonl").write_text('{"prompt_id": "p1", "domain": "a"}\n')
+    with pytest.raises(DataError, match=r"missing column\(s\) prompt"):
+        run_curate(folder, tmp_path / "out2", CurateConfig())

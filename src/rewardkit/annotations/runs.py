@@ -13,6 +13,7 @@ from rewardkit.annotations.agreement import AgreementReport, agreement_report
 from rewardkit.annotations.quorum import ExcludedItem, split_quorum
 from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
 from rewardkit.config import AgreeConfig
+from rewardkit.errors import DataError
 from rewardkit.report import RunDir, build_manifest, write_json
 from rewardkit.report.manifest import now_iso
 
@@ -32,6 +33,12 @@ def agree_on(
 ) -> tuple[AgreementReport, tuple[ExcludedItem, ...]]:
     """Quorum, then the agreement report, on an already validated ratings table."""
     kept, excluded = split_quorum(ratings, config.min_annotations)
+    if kept.empty:
+        raise DataError(
+            f"no item has the quorum of {config.min_annotations} distinct "
+            f"annotators ({len(excluded)} item(s) excluded); lower "
+            "--min-annotations"
+        )
     report = agreement_report(
         kept.drop(columns=["__row__"], errors="ignore"),
         level=config.level,
@@ -62,6 +69,7 @@ def run_agree(ratings_path: Path, config: AgreeConfig, out: Path) -> AgreeRun:
         scale=Scale.parse(config.scale),
         criteria=config.criteria,
         default_criterion=config.criterion,
+        points_only=True,
     )
     report, excluded = agree_on(ratings, config)
     results = {
@@ -94,6 +102,7 @@ def run_aggregate(
     out: Path,
     *,
     criteria: list[str] | None = None,
+    default_criterion: str | None = None,
 ) -> AggregateRun:
     """``rewardkit annotations aggregate``: per-item scores, training pairs and targets."""
     run = RunDir(out)
@@ -109,7 +118,9 @@ def run_aggregate(
     )
     run.write_manifest(manifest)
     scale = Scale(config.scale_min, config.scale_max)
-    ratings = read_ratings(ratings_path, scale=scale, criteria=criteria)
+    ratings = read_ratings(
+        ratings_path, scale=scale, criteria=criteria, default_criterion=default_criterion
+    )
     comparisons = read_comparisons(comparisons_path) if comparisons_path else None
     result = aggregate(
         ratings.drop(columns=["__row__"]),

@@ -101,7 +101,9 @@ def _wide_to_long(frame: pd.DataFrame, default_criterion: str | None, path: Path
     if "criterion" not in frame.columns:
         if default_criterion is None:
             raise DataError(
-                "wide ratings without a 'criterion' column: pass --criterion", path=path
+                "wide ratings without a 'criterion' column: name the criterion they rate "
+                "(--criterion)",
+                path=path,
             )
         frame = frame.assign(criterion=default_criterion)
         id_cols.append("criterion")
@@ -120,11 +122,13 @@ def read_ratings(
     scale: Scale,
     criteria: Sequence[str] | None = CRITERIA,
     default_criterion: str | None = None,
+    points_only: bool = False,
 ) -> pd.DataFrame:
     """Read and validate ratings (long form, or a wide table with one column per annotator).
 
     Returns the long-form table with ``value`` as float and ids as strings. ``criteria=None``
-    accepts any criterion name.
+    accepts any criterion name; ``points_only`` also requires every value to be one of the
+    scale's points (agreement coefficients count categories).
 
     Example:
         >>> import tempfile
@@ -155,6 +159,15 @@ def read_ratings(
             f"{_rows_text(pairs)}",
             path=p,
         )
+    if points_only:
+        off = frame[~frame["value"].isin(scale.points)]
+        if len(off):
+            pairs = [f"{r} ({v:g})" for r, v in zip(off["__row__"], off["value"], strict=True)]
+            raise DataError(
+                f"{len(off)} value(s) are not points of the declared scale {scale} "
+                f"({', '.join(f'{p:g}' for p in scale.points)}): row(s) {_rows_text(pairs)}",
+                path=p,
+            )
     if criteria is not None:
         unknown = frame[~frame["criterion"].isin(criteria)]
         if len(unknown):
@@ -208,6 +221,19 @@ def read_comparisons(path: str | Path) -> pd.DataFrame:
     bad = frame.loc[~frame["preference"].isin(PREFERENCES), "__row__"].tolist()
     if bad:
         raise DataError(f"field 'preference' must be a, b or tie; row(s) {_rows_text(bad)}", path=p)
+    pair = frame[["item_a", "item_b"]].apply(lambda r: "\x00".join(sorted(r)), axis=1)
+    repeated = frame.loc[
+        pd.Series(
+            list(zip(frame["annotator_id"], pair, strict=True)), index=frame.index
+        ).duplicated(keep=False),
+        "__row__",
+    ]
+    if len(repeated):
+        raise DataError(
+            f"the same annotator compares the same pair more than once in row(s) "
+            f"{_rows_text(repeated.tolist())}",
+            path=p,
+        )
     same = frame.loc[frame["item_a"] == frame["item_b"], "__row__"].tolist()
     if same:
         raise DataError(f"an item is compared with itself in row(s) {_rows_text(same)}", path=p)

@@ -19,6 +19,16 @@ annotations_app = typer.Typer(
 app.add_typer(annotations_app, name="annotations")
 
 
+def _likert(text: str) -> tuple[int, int]:
+    """An integer Likert scale LOW-HIGH (aggregation and simulation map integer points)."""
+    from rewardkit.annotations.tables import Scale
+
+    parsed = Scale.parse(text)
+    if parsed.low != int(parsed.low) or parsed.high != int(parsed.high):
+        raise ConfigError(f"--scale {text!r}: expected an integer Likert scale such as 1-5")
+    return int(parsed.low), int(parsed.high)
+
+
 def _num(value: float) -> str:
     return "n/a" if value != value else f"{value:.3f}"
 
@@ -182,12 +192,14 @@ def aggregate_command(
         None, "--min-annotations", help="Quorum [default: 3]."
     ),
     seed: int | None = typer.Option(None, "--seed", help="Seed of the last tie-break rule."),
+    criterion: str | None = typer.Option(
+        None, "--criterion", help="Criterion of a wide table without a criterion column."
+    ),
 ) -> None:
     """Weighted criteria, Borda or Bradley-Terry from comparisons, their blend, deterministic
     tie-breaking; writes items.parquet, pairs.jsonl, targets.jsonl and excluded.json."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate
-    from rewardkit.annotations.tables import Scale
     from rewardkit.config import load_config
 
     overrides: dict[str, object] = {
@@ -197,8 +209,8 @@ def aggregate_command(
         "seed": seed,
     }
     if scale is not None:
-        parsed = Scale.parse(scale)
-        overrides.update(scale_min=int(parsed.low), scale_max=int(parsed.high))
+        low, high = _likert(scale)
+        overrides.update(scale_min=low, scale_max=high)
     if weight:
         weights: dict[str, float] = {}
         for entry in weight:
@@ -211,7 +223,9 @@ def aggregate_command(
                 raise ConfigError(f"--weight {entry!r}: expected NAME=NUMBER")
         overrides["weights"] = weights
     cfg = load_config(AggregationConfig, config, overrides)
-    run = run_aggregate(ratings, comparisons, cfg, out or default_run_dir("aggregate"))
+    run = run_aggregate(
+        ratings, comparisons, cfg, out or default_run_dir("aggregate"), default_criterion=criterion
+    )
     summary = run.results_json
     if run.result.excluded:
         warn(f"{len(run.result.excluded)} item(s) below the quorum were excluded (excluded.json)")
@@ -243,9 +257,10 @@ def simulate_command(
     """Expected alpha and the chance of reaching the target, by simulation, to size a
     campaign before paying for it."""
     from rewardkit.annotations.agreement import simulate_campaign
-    from rewardkit.annotations.tables import Scale
 
-    parsed = Scale.parse(scale)
+    low, high = _likert(scale)
+    if min(annotators) < 2:
+        raise ConfigError("--annotators: agreement needs at least 2 annotators per item")
     if level not in {"nominal", "ordinal", "interval", "ratio"}:
         raise ConfigError(f"--level {level!r}: expected nominal, ordinal, interval or ratio")
     table = Table(
@@ -260,7 +275,7 @@ def simulate_command(
             n,
             items,
             noise,
-            scale=(int(parsed.low), int(parsed.high)),
+            scale=(low, high),
             bias_sd=bias_sd,
             level=level,  # type: ignore[arg-type]  # checked above
             target=target,

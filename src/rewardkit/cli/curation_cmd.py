@@ -125,7 +125,10 @@ def split_command(
     )
     finder = None
     if leak_check:
+        from rewardkit.curation.curate import require_columns
+
         prompts = read_table(data_dir / "prompts.jsonl")
+        require_columns(prompts, ("prompt_id", "domain", "prompt"), data_dir / "prompts.jsonl")
         text_of = dict(
             zip(prompts["prompt_id"].astype(str), prompts["prompt"].astype(str), strict=True)
         )

@@ -164,7 +164,7 @@ def demo_command(
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))
     runs: dict[tuple[str, str], EvalRun] = {}
     splits = [s for s in ("test", "holdout") if _has_rows(split_dir / s / "preferences.jsonl")]
-    for missing in {"test", "holdout"} - set(splits):
+    for missing in (s for s in ("test", "holdout") if s not in splits):
         warn(f"the {missing} split has no preference pairs at this size; use more --prompts")
     for spec in specs:
         name = spec.split(":")[1] if spec.startswith("baseline:") else "embed"

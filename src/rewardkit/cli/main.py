@@ -6,7 +6,6 @@ import sqlite3
 import sys
 import warnings
 
-import click
 from rich.markup import escape
 
 from rewardkit.cli import (  # noqa: F401  (register the commands)
@@ -33,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 2 bad input, 130 interrupted)."""
     warnings.showwarning = _show_warning  # library warnings as one 'warning:' line each
     try:
-        result = app(args=argv, standalone_mode=False)
+        # Standalone mode: the CLI framework itself reports usage errors (unknown option,
+        # missing or malformed value) with the usage line and exit code 2, and exits.
+        app(args=argv, standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except RewardkitError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_USER_ERROR
@@ -41,13 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         # Files and folders the user named: unwritable --out, a --cache that is a folder, ...
         err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_USER_ERROR
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 def run() -> None:

@@ -64,6 +64,33 @@ class CurateRun:
     manifest: dict[str, Any]
 
 
+def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
+    """A DataError naming the missing columns of a table."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+            path=path,
+        )
+
+
+def check_prompt_ids(tables: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
+    """Every row of every table must belong to a prompt of prompts.jsonl (nothing is dropped
+    silently later because its prompt is unknown)."""
+    known = set(tables["prompts"]["prompt_id"].astype(str))
+    for name, frame in tables.items():
+        require_columns(frame, ("prompt_id",), paths[name])
+        ids = frame["prompt_id"].astype(str)
+        orphans = sorted(set(ids[~ids.isin(known)]))
+        if orphans:
+            shown = ", ".join(orphans[:5]) + (" ..." if len(orphans) > 5 else "")
+            raise DataError(
+                f"{int((~ids.isin(known)).sum())} row(s) belong to prompt ids "
+                f"missing from prompts.jsonl: {shown}",
+                path=paths[name],
+            )
+
+
 def _counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return {name: len(frame) for name, frame in tables.items()}
 
@@ -81,12 +108,14 @@ def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
     for name, path in paths.items():
         log.add_source(name, path, rows=len(tables[name]))
     prompts = tables["prompts"]
+    require_columns(prompts, ("prompt_id", "domain", "prompt"), paths["prompts"])
     if "preferences" in tables:
         prefs = tables["preferences"].copy()
         prefs["prompt_id"] = preference_prompt_ids(
             prefs, tables.get("responses"), prompts
         ).to_numpy()
         tables["preferences"] = prefs
+    check_prompt_ids(tables, paths)
 
     log.begin_step()
     before = _counts(tables)
