@@ -70,7 +70,14 @@ def test_scores_table_and_manifest(tmp_path: Path) -> None:
     data = _data(tmp_path)
     run_eval(data, "baseline:length", EvalConfig(bootstrap=50), tmp_path / "r")
     scores = pd.read_parquet(tmp_path / "r" / "scores.parquet")
-    assert list(scores.columns) == ["item_id", "response_index", "is_chosen", "score"]
+    assert list(scores.columns) == [
+        "item_id",
+        "response_index",
+        "is_chosen",
+        "score",
+        "subset",
+        "domain",
+    ]
     assert len(scores) == 180
     first = scores[scores.item_id == "i3"].sort_values("response_index")
     assert first.score.tolist() == [13.0, 8.0, 6.0]

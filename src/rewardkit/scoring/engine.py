@@ -207,20 +207,27 @@ def score_items(
 
 
 def scores_frame(items: Sequence[PreferenceItem], scores: np.ndarray) -> pd.DataFrame:
-    """The scores table (DESIGN "Scores"): item_id, response_index, is_chosen, score."""
+    """The scores table (DESIGN "Scores"): item_id, response_index, is_chosen, score, plus the
+    item's subset and domain (empty when absent) so runs can be compared by section."""
     item_ids: list[str] = []
     indices: list[int] = []
     chosen: list[bool] = []
+    subsets: list[str] = []
+    domains: list[str] = []
     for item in items:
         for i in range(len(item.responses)):
             item_ids.append(item.id)
             indices.append(i)
             chosen.append(i < len(item.chosen))
+            subsets.append(item.subset or "")
+            domains.append(item.domain or "")
     return pd.DataFrame(
         {
             "item_id": pd.Series(item_ids, dtype="string"),
             "response_index": np.asarray(indices, dtype=np.int32),
             "is_chosen": np.asarray(chosen, dtype=bool),
             "score": np.asarray(scores, dtype=np.float64),
+            "subset": pd.Series(subsets, dtype="string"),
+            "domain": pd.Series(domains, dtype="string"),
         }
     )
