@@ -325,3 +325,65 @@ def test_identical_chosen_and_rejected_is_a_counted_warning(jsonl: MakeJsonl) ->
 def test_unknown_forced_layout(jsonl: MakeJsonl) -> None:
     with pytest.raises(DataError, match="unknown layout 'xyz'; available: rewardbench"):
         load_preferences(jsonl([{"prompt": "p", "chosen": "a", "rejected": "b"}]), layout="xyz")
+
+
+def test_pandalm_majority_and_ties(jsonl: MakeJsonl) -> None:
+    base = {
+        "instruction": "Shorten this.",
+        "input": "A long sentence.",
+        "response1": "one",
+        "response2": "two",
+        "motivation_app": "Grammarly",
+        "cmp_key": "a_b",
+    }
+    path = jsonl(
+        [
+            {**base, "idx": 1, "annotator1": 2, "annotator2": 2, "annotator3": 1},
+            {**base, "idx": 2, "annotator1": 0, "annotator2": 0, "annotator3": 1},
+            {**base, "idx": 3, "annotator1": 0, "annotator2": 1, "annotator3": 2},
+            {**base, "idx": 4, "annotator1": 1, "annotator2": 1, "annotator3": 1},
+        ]
+    )
+    result = load_preferences(path)
+    assert result.report.layout == "pandalm"
+    first, second, third, fourth = result.items
+    assert (first.chosen, first.rejected, first.tie) == (("two",), ("one",), False)
+    assert second.tie
+    assert third.tie  # no two annotators agree
+    assert (fourth.chosen, fourth.tie) == (("one",), False)
+    assert first.prompt == "Shorten this.\n\nA long sentence."
+    assert first.subset == "Grammarly"
+
+
+def test_rmb_best_of_n(jsonl: MakeJsonl) -> None:
+    path = jsonl(
+        [
+            {
+                "bon_uid": "7",
+                "conversation_input": [{"role": "user", "content": "hi"}],
+                "bon_best": {"llm_name": "m1", "answer": "best"},
+                "loser_list": [
+                    {"llm_name": "m2", "answer": "worse"},
+                    {"llm_name": "m3", "answer": "worst"},
+                ],
+                "category_path": "BoN_set/Helpfulness/Chat/Casual Conversation",
+            }
+        ]
+    )
+    result = load_preferences(path)
+    item = result.items[0]
+    assert result.report.layout == "rmb-bon"
+    assert (item.id, item.chosen, item.rejected) == ("7", ("best",), ("worse", "worst"))
+    assert (item.domain, item.subset) == ("Helpfulness", "Helpfulness/Chat/Casual Conversation")
+    bad = jsonl(
+        [
+            {
+                "conversation_input": [{"role": "user", "content": "hi"}],
+                "bon_best": {"answer": "x"},
+                "loser_list": [],
+            }
+        ],
+        name="bad.jsonl",
+    )
+    with pytest.raises(DataError, match="field 'loser_list': expected a non-empty list"):
+        load_preferences(bad)

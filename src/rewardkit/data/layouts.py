@@ -11,6 +11,11 @@ Layouts:
 - ``hh-rlhf``: Anthropic transcripts ``"\\n\\nHuman: ...\\n\\nAssistant: ..."`` with no prompt
   field; the prompt is the longest common prefix cut back to the last ``\\n\\nAssistant:``.
 - ``judgebench``: ``question``, ``response_A``, ``response_B``, ``label`` (``A>B``/``B>A``).
+- ``pandalm``: ``instruction``, ``input``, ``response1``, ``response2`` and three human labels
+  ``annotator1..3`` (0 tie, 1 or 2 the better response); the majority label decides, a majority
+  of 0 is a labelled tie.
+- ``rmb-bon``: RMB's best-of-N set: ``conversation_input`` (messages), ``bon_best`` and
+  ``loser_list`` (``{llm_name, answer}``); domain Helpfulness/Harmlessness, subset the scenario.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from rewardkit.data.readers import Row
 from rewardkit.data.records import ChatMessage, PreferenceItem, Prompt
 from rewardkit.errors import DataError
 
-LAYOUTS = ("rewardbench", "trl", "hh-rlhf", "judgebench")
+LAYOUTS = ("rewardbench", "trl", "hh-rlhf", "judgebench", "pandalm", "rmb-bon")
 
 _ASSISTANT = "\n\nAssistant:"
 _TURN = re.compile(r"\n\n(Human|Assistant):")
@@ -42,6 +47,10 @@ def detect_layout(rows: list[Row], path: Path) -> str:
     keys = {k for k in first if not k.startswith("__")}
     if {"response_A", "response_B", "label"} <= keys:
         return "judgebench"
+    if {"response1", "response2", "annotator1"} <= keys:
+        return "pandalm"
+    if {"conversation_input", "bon_best", "loser_list"} <= keys:
+        return "rmb-bon"
     if keys & {"chosen", "rejected"}:
         # One of the two may be missing; the converter then reports it as a missing field.
         sample = first.get("chosen", first.get("rejected"))
@@ -250,9 +259,59 @@ def _from_judgebench(f: FieldReader, default_id: str) -> PreferenceItem:
     return PreferenceItem(prompt=question, chosen=(chosen,), rejected=(rejected,), **common)
 
 
+def _from_pandalm(f: FieldReader, default_id: str) -> PreferenceItem:
+    instruction = f.text("instruction")
+    extra = f.optional_text("input")
+    prompt = instruction + (f"\n\n{extra}" if extra else "")
+    first = f.text("response1")
+    second = f.text("response2")
+    labels = []
+    for k in (1, 2, 3):
+        value = f.number(f"annotator{k}")
+        if value not in (0.0, 1.0, 2.0):
+            raise f.error(
+                f"annotator{k}", f"expected 0, 1 or 2, got {f.row.get(f'annotator{k}')!r}"
+            )
+        labels.append(int(value or 0))
+    majority = max((0, 1, 2), key=lambda v: (labels.count(v), -v))
+    if labels.count(majority) < 2:
+        majority = 0  # no two annotators agree: treat as a tie
+    common = _common(f, f.optional_text("idx") or default_id)
+    common["tie"] = majority == 0
+    common["source"] = common["source"] or f.optional_text("cmp_key")
+    common["subset"] = common["subset"] or f.optional_text("motivation_app")
+    chosen, rejected = (second, first) if majority == 2 else (first, second)
+    return PreferenceItem(prompt=prompt, chosen=(chosen,), rejected=(rejected,), **common)
+
+
+def _answer(f: FieldReader, field: str, value: Any) -> str:
+    if not isinstance(value, dict) or not isinstance(value.get("answer"), str):
+        raise f.error(field, "expected {llm_name, answer}")
+    if not value["answer"].strip():
+        raise f.error(field, "empty response")
+    return str(value["answer"])
+
+
+def _from_rmb_bon(f: FieldReader, default_id: str) -> PreferenceItem:
+    prompt = _messages(f, "conversation_input", f.row.get("conversation_input"))
+    best = _answer(f, "bon_best", f.row.get("bon_best"))
+    losers = f.row.get("loser_list")
+    if not isinstance(losers, list) or not losers:
+        raise f.error("loser_list", "expected a non-empty list of {llm_name, answer}")
+    rejected = tuple(_answer(f, f"loser_list[{i}]", v) for i, v in enumerate(losers))
+    common = _common(f, f.optional_text("bon_uid") or default_id)
+    path = (f.optional_text("category_path") or "").split("/")
+    if len(path) >= 3:
+        common["domain"] = common["domain"] or path[1]
+        common["subset"] = common["subset"] or "/".join(path[1:])
+    return PreferenceItem(prompt=prompt, chosen=(best,), rejected=rejected, **common)
+
+
 CONVERTERS: dict[str, Callable[[FieldReader, str], PreferenceItem]] = {
     "rewardbench": _from_rewardbench,
     "trl": _from_trl,
     "hh-rlhf": _from_hh,
     "judgebench": _from_judgebench,
+    "pandalm": _from_pandalm,
+    "rmb-bon": _from_rmb_bon,
 }

@@ -81,7 +81,7 @@ def load_preferences(
     seen_ids: dict[str, int] = {}
     stem = p.name.split(".")[0]
     for row in rows:
-        reader = FieldReader(row, p)
+        reader = FieldReader(row, p / str(row["__file__"]) if "__file__" in row else p)
         lineno = reader.lineno or 0
         source_file = row.get("__file__")
         default_id = f"{source_file.split('.')[0] if source_file else stem}-{lineno}"

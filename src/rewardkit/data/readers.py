@@ -199,7 +199,7 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
         return _frame_rows(pa.concat_tables(tables).to_pandas())
     files = sorted(
         p
-        for p in path.iterdir()
+        for p in path.rglob("*")
         if p.is_file() and not p.name.startswith(".") and not p.name.lower().startswith("readme")
     )
     data_files = []
@@ -219,7 +219,7 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
     rows: list[Row] = []
     for p in data_files:
         for row in read_rows(p):
-            row["__file__"] = p.name
+            row["__file__"] = p.relative_to(path).as_posix()
             rows.append(row)
     return rows
 
