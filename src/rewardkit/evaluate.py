@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rewardkit.config import EvalConfig
 from rewardkit.data.load import LoadResult, load_preferences
 from rewardkit.metrics import EvaluationResult, MetricConfig, evaluate
@@ -40,6 +42,7 @@ class EvalRun:
     result: EvaluationResult
     results_json: dict[str, Any]
     scoring: ScoringReport
+    scores: np.ndarray
 
 
 def metric_config(config: EvalConfig) -> MetricConfig:
@@ -136,5 +139,10 @@ def run_eval(
     run.log("done", n_items=result.n_items)
     run.finish_manifest(manifest)
     return EvalRun(
-        run_dir=out, loaded=loaded, result=result, results_json=results, scoring=scored.report
+        run_dir=out,
+        loaded=loaded,
+        result=result,
+        results_json=results,
+        scoring=scored.report,
+        scores=scores,
     )
