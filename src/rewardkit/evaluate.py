@@ -22,6 +22,7 @@ from rewardkit.report import (
     write_json,
     write_parquet,
 )
+from rewardkit.report.html import write_run_report
 from rewardkit.report.manifest import now_iso
 from rewardkit.scoring import (
     ScoreCache,
@@ -136,6 +137,7 @@ def run_eval(
             run.file("skipped.json"),
             [{"row": s.row, "field": s.field, "reason": s.reason} for s in loaded.report.skipped],
         )
+    write_run_report(out)
     run.log("done", n_items=result.n_items)
     run.finish_manifest(manifest)
     return EvalRun(

@@ -16,6 +16,7 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     data_cmd,
     demo_cmd,
     eval_cmd,
+    report_cmd,
 )
 from rewardkit.cli.app import app, err_console, warn
 from rewardkit.errors import RewardkitError

@@ -1,0 +1,187 @@
+"""The HTML report of one evaluation run: header, metrics, group bars, calibration, scores, items.
+
+The page is one self-contained file (inline CSS, SVG and a few lines of search script) and is
+deterministic: the same run directory gives the same bytes; the only times shown are the ones
+copied from ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from rewardkit.report.atomic import write_text
+from rewardkit.report.html.page import SEARCH_SCRIPT, document, table
+from rewardkit.report.html.run_data import ItemRow, RunData, estimate, load_run, reliability
+from rewardkit.report.html.svg import fmt, histograms, interval_bars, reliability_diagram
+
+__all__ = ["MAX_ITEM_ROWS", "render_run_report", "write_run_report"]
+
+MAX_ITEM_ROWS = 5000
+
+
+def _meta(run: RunData) -> str:
+    res, man = run.results, run.manifest
+    model = res.get("model") or {}
+    data = res.get("data") or {}
+    cfg = res.get("config") or {}
+    entries: list[tuple[str, Any]] = [
+        ("model", model.get("spec")),
+        ("fingerprint", model.get("fingerprint")),
+        ("data file", data.get("file")),
+        ("layout", data.get("layout")),
+        ("items", res.get("n_items")),
+        ("pairs", res.get("n_pairs")),
+        ("rows skipped", data.get("n_skipped")),
+        ("ties excluded", res.get("n_ties_excluded")),
+        ("seed", cfg.get("seed")),
+        ("bootstrap resamples", cfg.get("n_resamples")),
+        ("confidence", cfg.get("confidence")),
+        ("CI method", cfg.get("ci_method")),
+        ("rewardkit", (man.get("versions") or {}).get("rewardkit")),
+        ("git commit", man.get("git_commit")),
+        ("started", man.get("started_at")),
+        ("ended", man.get("ended_at")),
+    ]
+    dl = "".join(
+        f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in entries if v is not None
+    )
+    return f'<dl class="meta">{dl}</dl>'
+
+
+def _metrics(results: dict[str, Any]) -> str:
+    conf = (results.get("config") or {}).get("confidence", 0.95)
+    rows = []
+    for name, est in (results.get("metrics") or {}).items():
+        iv = estimate(str(name), est)
+        rows.append(
+            [escape(str(name)), fmt(iv.value), f"[{fmt(iv.low)}, {fmt(iv.high)}]", str(iv.n)]
+        )
+    header = ["metric", "value", f"{float(conf):.0%} CI", "n"]
+    return table(header, rows, numeric=[False, True, True, True])
+
+
+def _groups(results: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for key, label in (("by_subset", "subset"), ("by_domain", "domain")):
+        groups = results.get(key) or {}
+        if not groups:
+            continue
+        rows = [estimate(str(name), g.get("accuracy")) for name, g in groups.items()]
+        parts.append(
+            f"<h3>accuracy by {label}</h3>" + interval_bars(rows, title=f"accuracy by {label}")
+        )
+    return "".join(parts) or '<p class="note">The data has no subsets or domains.</p>'
+
+
+def _scores(values: Sequence[float]) -> str:
+    return ", ".join(fmt(v) for v in values)
+
+
+def _outcome(x: float | None) -> str:
+    if x is None:
+        return '<span class="note">n/a</span>'
+    if x == 1.0:
+        return '<span class="ok">correct</span>'
+    if x == 0.0:
+        return '<span class="bad">wrong</span>'
+    return f'<span class="tie">partial {fmt(x, 2)}</span>'
+
+
+def _items_table(items: Sequence[ItemRow], max_rows: int) -> str:
+    shown = items[:max_rows]
+    rows = [
+        [
+            escape(it.item_id),
+            escape(it.subset),
+            escape(it.domain),
+            _scores(it.chosen),
+            _scores(it.rejected),
+            _outcome(it.outcome),
+        ]
+        for it in shown
+    ]
+    header = ["item_id", "subset", "domain", "chosen score(s)", "rejected score(s)", "outcome"]
+    note = ""
+    if len(items) > len(shown):
+        note = (
+            f'<p class="note">Showing the first {len(shown)} of {len(items)} items '
+            "(see scores.parquet for all).</p>"
+        )
+    search = (
+        '<input id="item-search" class="search" type="search" '
+        'placeholder="filter rows (id, subset, domain, outcome)">'
+    )
+    return (
+        search
+        + note
+        + table(header, rows, numeric=[False] * 3 + [True] * 2 + [False], table_id="items")
+    )
+
+
+def render_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> str:
+    """Render the HTML report of one evaluation run directory.
+
+    Args:
+        run_dir: A directory written by :func:`rewardkit.evaluate.run_eval` (``results.json``,
+            and ``scores.parquet``/``manifest.json`` when present).
+        max_rows: Most item rows in the item table; a note says when rows were left out.
+
+    Returns:
+        The HTML document.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "results.json").write_text('{"model": {"spec": "m<1>"}, "metrics": {}}')
+        >>> "m&lt;1&gt;" in render_run_report(d)
+        True
+    """
+    run = load_run(run_dir)
+    res = run.results
+    spec = str((res.get("model") or {}).get("spec", run.name))
+    n_bins = int((res.get("config") or {}).get("n_bins", 15))
+    body = [_meta(run), "<h2>Metrics</h2>", _metrics(res), "<h2>Accuracy by group</h2>"]
+    body.append(_groups(res))
+    if run.items:
+        rel = reliability(run.pair_diffs, n_bins)
+        chosen = [s for it in run.items for s in it.chosen]
+        rejected = [s for it in run.items for s in it.rejected]
+        body += [
+            "<h2>Calibration</h2>",
+            '<p class="note">p = sigmoid(score<sub>chosen</sub> &minus; score<sub>rejected</sub>)'
+            f" over both orientations of every pair, {n_bins} equal-width bins; the dashed line"
+            " is perfect calibration.</p>",
+            reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
+            "<h2>Score distributions</h2>",
+            histograms(chosen, rejected),
+            f"<h2>Items ({len(run.items)})</h2>",
+            _items_table(run.items, max_rows),
+        ]
+        return document(f"rewardkit eval: {spec}", "\n".join(body), SEARCH_SCRIPT)
+    body.append('<p class="note">No scores.parquet: item-level sections omitted.</p>')
+    return document(f"rewardkit eval: {spec}", "\n".join(body))
+
+
+def write_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> Path:
+    """Write ``run_dir/report.html`` atomically.
+
+    Args:
+        run_dir: The run directory.
+        max_rows: Most item rows in the item table.
+
+    Returns:
+        The path of the written report.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "results.json").write_text('{"metrics": {}}')
+        >>> write_run_report(d).name
+        'report.html'
+    """
+    path = Path(run_dir) / "report.html"
+    write_text(path, render_run_report(Path(run_dir), max_rows=max_rows))
+    return path
