@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig, load_config
+from rewardkit.errors import ConfigError
 from rewardkit.evaluate import run_eval
 from rewardkit.report import default_run_dir, groups_table, metrics_table
 from rewardkit.scoring import ScoringReport
@@ -27,12 +31,76 @@ def scoring_summary(report: ScoringReport) -> str:
     return "scoring: " + ", ".join(parts)
 
 
+def _run_benchmarks(
+    names: list[str],
+    data: list[Path],
+    model: str,
+    cfg: EvalConfig,
+    out: Path | None,
+    model_options: dict[str, Any],
+) -> None:
+    from rewardkit.benchmarks import load_spec
+    from rewardkit.evaluate_suite import SuiteEntry, run_suite
+
+    if len(data) != len(names):
+        raise ConfigError(
+            f"{len(names)} --benchmark but {len(data)} --data: give each "
+            "benchmark its local data, in the same order"
+        )
+    entries = [SuiteEntry(spec=load_spec(n), data=d) for n, d in zip(names, data, strict=True)]
+    suite = run_suite(
+        entries, model, cfg, out or default_run_dir("eval"), model_options=model_options
+    )
+    table = Table(title=f"{model} across {len(entries)} benchmark(s)", title_justify="left")
+    for column in ("benchmark", "score", "value", f"{cfg.confidence:.0%} CI", "n"):
+        table.add_column(column, justify="right" if column in {"value", "n"} else "left")
+    for name, score in suite.scores.items():
+        for label, est in [
+            *((f"overall ({k})", v) for k, v in score.overall.items()),
+            *score.sections.items(),
+        ]:
+            table.add_row(
+                escape(name),
+                escape(label),
+                f"{est.value:.4f}",
+                f"[{est.ci_low:.4f}, {est.ci_high:.4f}]",
+                str(est.n),
+            )
+        if name in suite.reweighted:
+            est = suite.reweighted[name]
+            table.add_row(
+                escape(name),
+                "accuracy re-weighted to equal domains",
+                f"{est.value:.4f}",
+                f"[{est.ci_low:.4f}, {est.ci_high:.4f}]",
+                str(est.n),
+            )
+    console.print(table)
+    for name, g in suite.gaps.items():
+        console.print(
+            f"robustness gap of {name} (in-domain - held-out accuracy): "
+            f"{g.value:+.4f} [{g.ci_low:+.4f}, {g.ci_high:+.4f}]",
+            highlight=False,
+        )
+    for message in suite.warnings:
+        warn(message)
+    for run in suite.runs.values():
+        console.print(f"run directory: {run.run_dir}", soft_wrap=True)
+
+
 @app.command("eval")
 def eval_command(
-    data: Path = typer.Option(
-        ...,
+    data: list[Path] | None = typer.Option(
+        None,
         "--data",
-        help="Preference data: JSONL(.gz), JSON, CSV, Parquet or a Hugging Face dataset folder.",
+        help="Preference data: JSONL(.gz), JSON, CSV, Parquet or a dataset folder. With "
+        "--benchmark: one --data per benchmark, in the same order.",
+    ),
+    benchmark: list[str] | None = typer.Option(
+        None,
+        "--benchmark",
+        help="A built-in benchmark (rewardbench, rewardbench2, judgebench, hh-rlhf, pandalm, "
+        "rmb-bon, demo, ...) or a benchmark YAML spec; repeat for several.",
     ),
     model: str = typer.Option(
         ...,
@@ -146,15 +214,21 @@ def eval_command(
         "length_normalize": length_normalize,
         "reference_free": reference_free,
     }
+    if benchmark:
+        _run_benchmarks(benchmark, data or [], model, cfg, out, model_options)
+        return
+    if not data or len(data) != 1:
+        raise ConfigError("pass one --data file (or --benchmark NAME with --data for each)")
+    data_path = data[0]
     run_path = out or default_run_dir("eval")
-    run = run_eval(data, model, cfg, run_path, model_options=model_options)
+    run = run_eval(data_path, model, cfg, run_path, model_options=model_options)
     for message in run.loaded.report.warnings:
         warn(message)
     if run.scoring.n_truncated:
         warn(f"{run.scoring.n_truncated} input(s) were truncated to --max-length")
     r = run.result
     console.print(scoring_summary(run.scoring), highlight=False)
-    title = f"{model} on {data.name}: {r.n_items} items, {r.n_pairs} pairs"
+    title = f"{model} on {data_path.name}: {r.n_items} items, {r.n_pairs} pairs"
     console.print(metrics_table(r, title, confidence=cfg.confidence))
     groups = groups_table(r, confidence=cfg.confidence)
     if groups is not None:

@@ -1,0 +1,153 @@
+"""``rewardkit eval --benchmark A --benchmark B ...``: one model across several benchmarks.
+
+Each benchmark is evaluated into its own run directory (``OUT/<name>/``), then scored by its
+spec's official roll-up (sections and overall formulas, each with a CI). Across benchmarks the
+suite reports the robustness gap (in-domain minus domain-shifted accuracy, with its CI),
+accuracy re-weighted to an equal domain mix next to the unweighted figure, and warns when
+fewer than three benchmarks or no domain-shifted one were run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rewardkit.benchmarks import BenchmarkScore, BenchmarkSpec, score_benchmark
+from rewardkit.config import EvalConfig
+from rewardkit.data.records import PreferenceItem
+from rewardkit.evaluate import EvalRun, run_eval
+from rewardkit.metrics import Estimate, best_of_n_outcomes, pairwise_outcomes
+from rewardkit.metrics.domain_shift import reweighted_accuracy, robustness_gap
+from rewardkit.report import write_json
+
+MIN_BENCHMARKS = 3
+
+
+@dataclass(frozen=True)
+class SuiteEntry:
+    spec: BenchmarkSpec
+    data: Path
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    runs: dict[str, EvalRun]
+    scores: dict[str, BenchmarkScore]
+    gaps: dict[str, Estimate]
+    reweighted: dict[str, Estimate]
+    warnings: tuple[str, ...]
+    results_json: dict[str, Any]
+
+
+def item_outcomes(
+    items: Sequence[PreferenceItem], scores: np.ndarray, metric: str, tie_value: float
+) -> np.ndarray:
+    """Per-item outcome under a spec's metric (labelled ties excluded by the caller)."""
+    sizes = np.array([len(it.responses) for it in items])
+    item_index = np.repeat(np.arange(len(items)), sizes)
+    is_chosen = (
+        np.concatenate([[i < len(it.chosen) for i in range(len(it.responses))] for it in items])
+        if items
+        else np.zeros(0, dtype=bool)
+    )
+    if metric == "best_of_n_accuracy":
+        return best_of_n_outcomes(scores, item_index, is_chosen, len(items))
+    return pairwise_outcomes(scores, item_index, is_chosen, len(items), tie_value=tie_value)
+
+
+def run_suite(
+    entries: Sequence[SuiteEntry],
+    model_spec: str,
+    config: EvalConfig,
+    out: Path,
+    *,
+    model_options: dict[str, Any] | None = None,
+) -> SuiteRun:
+    """Evaluate ``model_spec`` on every benchmark; write ``OUT/suite.json`` and one run
+    directory per benchmark."""
+    runs: dict[str, EvalRun] = {}
+    scores: dict[str, BenchmarkScore] = {}
+    reweighted: dict[str, Estimate] = {}
+    outcomes_of: dict[str, np.ndarray] = {}
+    for entry in entries:
+        spec = entry.spec
+        cfg = config.model_copy(update={"layout": spec.layout or config.layout})
+        run = run_eval(entry.data, model_spec, cfg, out / spec.name, model_options=model_options)
+        runs[spec.name] = run
+        scores[spec.name] = score_benchmark(
+            spec,
+            run.loaded.items,
+            run.scores,
+            seed=config.seed,
+            n_resamples=config.bootstrap,
+            tie_value=config.tie_value,
+        )
+        keep = [i for i, it in enumerate(run.loaded.items) if not it.tie]
+        items = [run.loaded.items[i] for i in keep]
+        flat = _flat_scores(run.loaded.items, run.scores, keep)
+        outcomes = item_outcomes(items, flat, spec.metric, config.tie_value)
+        outcomes_of[spec.name] = outcomes
+        domains = [it.domain or "" for it in items]
+        if len(set(domains)) > 1 and all(domains):
+            reweighted[spec.name] = reweighted_accuracy(
+                outcomes, domains, n_resamples=config.bootstrap, seed=config.seed
+            )
+    gaps = _robustness_gaps([e.spec for e in entries], outcomes_of, config)
+    warnings = []
+    if len(entries) < MIN_BENCHMARKS:
+        warnings.append(
+            f"only {len(entries)} benchmark(s): one benchmark says little; run at "
+            f"least {MIN_BENCHMARKS}, one of them domain-shifted"
+        )
+    if not any(e.spec.domain_shifted for e in entries):
+        warnings.append("no domain-shifted benchmark was run, so there is no robustness gap")
+    results = {
+        "schema_version": 1,
+        "command": "eval --benchmark",
+        "model": model_spec,
+        "benchmarks": {name: s.to_json() for name, s in scores.items()},
+        "robustness_gap": {name: g.to_json() for name, g in gaps.items()},
+        "reweighted_accuracy": {name: e.to_json() for name, e in reweighted.items()},
+        "warnings": warnings,
+    }
+    write_json(out / "suite.json", results)
+    return SuiteRun(
+        runs=runs,
+        scores=scores,
+        gaps=gaps,
+        reweighted=reweighted,
+        warnings=tuple(warnings),
+        results_json=results,
+    )
+
+
+def _robustness_gaps(
+    specs: Sequence[BenchmarkSpec], outcomes_of: dict[str, np.ndarray], config: EvalConfig
+) -> dict[str, Estimate]:
+    """For each domain-shifted benchmark: accuracy of its in-domain reference (``shifted_from``
+    when it ran, else every in-domain benchmark pooled) minus its own, with a CI."""
+    in_domain = [s.name for s in specs if not s.domain_shifted]
+    gaps: dict[str, Estimate] = {}
+    for spec in specs:
+        if not spec.domain_shifted or not in_domain:
+            continue
+        reference = [spec.shifted_from] if spec.shifted_from in outcomes_of else in_domain
+        gaps[spec.name] = robustness_gap(
+            np.concatenate([outcomes_of[name] for name in reference]),
+            outcomes_of[spec.name],
+            n_resamples=config.bootstrap,
+            seed=config.seed,
+        )
+    return gaps
+
+
+def _flat_scores(
+    items: Sequence[PreferenceItem], scores: np.ndarray, keep: Sequence[int]
+) -> np.ndarray:
+    starts = np.cumsum([0] + [len(it.responses) for it in items])
+    parts = [scores[starts[i] : starts[i + 1]] for i in keep]
+    return np.concatenate(parts) if parts else np.zeros(0)
