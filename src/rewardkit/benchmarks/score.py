@@ -11,9 +11,10 @@ from rewardkit.benchmarks.rollup import BenchmarkScore, SubsetDraws, rollup
 from rewardkit.benchmarks.spec import BenchmarkSpec
 from rewardkit.benchmarks.ties import ties_draws
 from rewardkit.data.records import PreferenceItem
+from rewardkit.errors import DataError
 from rewardkit.metrics import best_of_n_outcomes, pairwise_outcomes, rng_for
 
-__all__ = ["item_group", "score_benchmark"]
+__all__ = ["STYLE_LEVELS", "item_group", "score_benchmark", "style_matrix_outcomes"]
 
 
 def item_group(spec: BenchmarkSpec, item: PreferenceItem) -> str:
@@ -28,6 +29,46 @@ def item_group(spec: BenchmarkSpec, item: PreferenceItem) -> str:
         (item.subset, item.domain) if spec.group_by == "subset" else (item.domain, item.subset)
     )
     return first or second or "all"
+
+
+STYLE_LEVELS = ("hard", "normal", "easy")
+
+
+def style_matrix_outcomes(
+    items: Sequence[PreferenceItem], scores: Sequence[np.ndarray]
+) -> tuple[np.ndarray, list[str]]:
+    """RM-Bench's 3x3 style matrix, per item: three outcomes labelled hard, normal, easy.
+
+    Chosen and rejected each hold three responses in style order (concise, detailed plain,
+    detailed markdown). Cell ``(i, j)`` is 1 when chosen ``i`` scores strictly above rejected
+    ``j``. Hard = mean of the upper-right triangle (chosen less styled than rejected), normal =
+    the diagonal, easy = the lower-left triangle, as RM-Bench's ``compute_accuracy`` (averaging
+    per item and then over items equals its average of the summed matrix).
+
+    Example:
+        >>> item = PreferenceItem("1", "p", ("c1", "c2", "c3"), ("r1", "r2", "r3"))
+        >>> out, labels = style_matrix_outcomes([item], [np.array([1, 2, 3, 0.5, 1.5, 2.5])])
+        >>> dict(zip(labels, out.round(4).tolist()))
+        {'hard': 0.0, 'normal': 1.0, 'easy': 1.0}
+    """
+    outcomes: list[float] = []
+    labels: list[str] = []
+    upper = np.triu(np.ones((3, 3), dtype=bool), 1)
+    for item, chunk in zip(items, scores, strict=True):
+        if len(item.chosen) != 3 or len(item.rejected) != 3:
+            raise DataError(
+                f"item {item.id!r}: a style-matrix item needs 3 chosen and 3 "
+                f"rejected responses, got {len(item.chosen)} and "
+                f"{len(item.rejected)}"
+            )
+        wins = (chunk[:3, None] > chunk[None, 3:6]).astype(np.float64)
+        outcomes += [
+            float(wins[upper].mean()),
+            float(np.diag(wins).mean()),
+            float(wins[upper.T].mean()),
+        ]
+        labels += list(STYLE_LEVELS)
+    return np.asarray(outcomes, dtype=np.float64), labels
 
 
 def score_benchmark(
@@ -80,7 +121,11 @@ def score_benchmark(
             rng = rng_for(seed, spec.name, name)
             chunks = [s[starts[i] : starts[i] + sizes[i]] for i in members]
             special[name] = ties_draws([items[i] for i in members], chunks, n_resamples, rng)
-    if regular:
+    if regular and spec.item_format == "style_matrix":
+        out, labels = style_matrix_outcomes(
+            [items[i] for i in regular], [s[starts[i] : starts[i] + sizes[i]] for i in regular]
+        )
+    elif regular:
         idx = np.asarray(regular, dtype=np.int64)
         flat = np.concatenate([np.arange(starts[i], starts[i] + sizes[i]) for i in regular])
         item_index = np.repeat(np.arange(idx.size), sizes[idx])
