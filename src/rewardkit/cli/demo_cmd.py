@@ -17,9 +17,11 @@ from rich.table import Table
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig
 from rewardkit.data.load import load_preferences
+from rewardkit.errors import DataError as MissingDataError
 from rewardkit.errors import MissingExtraError
-from rewardkit.evaluate import EvalRun, run_eval
+from rewardkit.evaluate_suite import SuiteEntry, SuiteRun, run_suite
 from rewardkit.report import metrics_table
+from rewardkit.report.html import write_leaderboard
 from rewardkit.scoring import ScoreCache
 
 BASELINES = ("baseline:length", "baseline:random")
@@ -112,20 +114,95 @@ def _has_rows(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0
 
 
-def _comparison_table(
-    runs: dict[tuple[str, str], EvalRun], specs: list[str], splits: list[str]
-) -> Table:
-    names = {"test": "held-out prompts", "holdout": "held-out domains"}
-    table = Table(title="pairwise accuracy by split", title_justify="left")
+def _annotated_pairs(test_dir: Path, out_file: Path, seed: int) -> Path:
+    """Training-style pairs from the held-out prompts' human annotations (aggregated ratings
+    and comparisons): a third benchmark, labelled by annotators instead of the ground truth."""
+    from rewardkit.annotations.aggregate import AggregationConfig, aggregate
+    from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
+    from rewardkit.curation.splits import read_table
+    from rewardkit.data.records import PreferenceItem
+    from rewardkit.data.writers import write_preferences
+
+    ratings = read_ratings(test_dir / "ratings.jsonl", scale=Scale(1, 5))
+    comparisons = read_comparisons(test_dir / "comparisons.jsonl")
+    result = aggregate(
+        ratings.drop(columns=["__row__"]),
+        comparisons.drop(columns=["__row__"]),
+        AggregationConfig(seed=seed),
+    )
+    responses = read_table(test_dir / "responses.jsonl").set_index("item_id")
+    prompts = read_table(test_dir / "prompts.jsonl").set_index("prompt_id")
+    text_of = {str(k): str(v) for k, v in responses["text"].items()}
+    prompt_of = {str(k): str(v) for k, v in prompts["prompt"].items()}
+    domain_of = {str(k): str(v) for k, v in prompts["domain"].items()}
+    items = []
+    for row in result.pairs.to_dict(orient="records"):
+        prompt_id, chosen, rejected = (
+            str(row["prompt_id"]),
+            str(row["chosen"]),
+            str(row["rejected"]),
+        )
+        items.append(
+            PreferenceItem(
+                id=f"{chosen}>{rejected}",
+                prompt=prompt_of[prompt_id],
+                chosen=(text_of[chosen],),
+                rejected=(text_of[rejected],),
+                domain=domain_of[prompt_id],
+                subset="annotated",
+                margin=float(row["margin"]),
+            )
+        )
+    return write_preferences(items, out_file)
+
+
+def _benchmarks(split_dir: Path, data_dir: Path, seed: int) -> list[SuiteEntry]:
+    """The demo's three benchmarks: held-out prompts (ground-truth pairs), held-out domains
+    (domain-shifted) and held-out prompts labelled by the aggregated annotations."""
+    from rewardkit.benchmarks import BenchmarkSpec, OverallFormula, load_spec
+
+    annotated = BenchmarkSpec(
+        name="demo-annotated",
+        description="held-out prompts, pairs from aggregated annotations",
+        item_format="pairwise",
+        metric="accuracy",
+        group_by="domain",
+        overall=[OverallFormula(name="mean")],
+    )
+    candidates = [
+        (load_spec("demo"), split_dir / "test" / "preferences.jsonl"),
+        (load_spec("demo-holdout"), split_dir / "holdout" / "preferences.jsonl"),
+        (
+            annotated,
+            _annotated_pairs(
+                split_dir / "test", data_dir / "preferences.annotated-test.jsonl", seed
+            ),
+        ),
+    ]
+    entries = [SuiteEntry(spec=spec, data=path) for spec, path in candidates if _has_rows(path)]
+    if len(entries) < len(candidates):
+        warn("some demo benchmarks have no pairs at this size; use more --prompts")
+    if not entries:
+        raise MissingDataError("the demo produced no evaluation pairs; use more --prompts")
+    return entries
+
+
+def _suite_table(suites: dict[str, SuiteRun], specs: list[str], entries: list[SuiteEntry]) -> Table:
+    table = Table(title="overall accuracy by benchmark (95% CI)", title_justify="left")
     table.add_column("model")
-    for split in splits:
-        table.add_column(names[split], justify="right")
-        table.add_column("95% CI" + " " * splits.index(split), justify="right")
+    for entry in entries:
+        table.add_column(entry.spec.name, justify="right")
+    table.add_column("robustness gap", justify="right")
     for spec in specs:
-        cells: list[str] = [spec if spec.startswith("baseline:") else "embed: demo RM"]
-        for split in splits:
-            acc = runs[(spec, split)].result.metrics.accuracy
-            cells += [f"{acc.value:.3f}", f"[{acc.ci_low:.3f}, {acc.ci_high:.3f}]"]
+        suite = suites[spec]
+        cells = [spec if spec.startswith("baseline:") else "embed: demo RM"]
+        for entry in entries:
+            est = next(iter(suite.scores[entry.spec.name].overall.values()))
+            cells.append(f"{est.value:.3f} [{est.ci_low:.3f}, {est.ci_high:.3f}]")
+        gap = next(iter(suite.gaps.values()), None)
+        cells.append(
+            "" if gap is None else f"{gap.value:+.3f} [{gap.ci_low:+.3f}, {gap.ci_high:+.3f}]"
+        )
         table.add_row(*cells)
     return table
 
@@ -148,6 +225,11 @@ def demo_command(
     training prompts; evaluate it against the baselines on held-out prompts and domains."""
     from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
 
+    report_path = out / "report.html"
+    console.print(
+        f"report: {report_path} (written at the end; every run also has its own report.html)",
+        soft_wrap=True,
+    )
     data_dir = out / "data"
     written = write_demo(generate_demo(DemoConfig(seed=seed, n_prompts=prompts)), data_dir)
     console.print(f"demo data: {data_dir} ({', '.join(sorted(written))})", soft_wrap=True)
@@ -162,25 +244,26 @@ def demo_command(
         if trained is not None:
             specs.insert(0, trained)
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))
-    runs: dict[tuple[str, str], EvalRun] = {}
-    splits = [s for s in ("test", "holdout") if _has_rows(split_dir / s / "preferences.jsonl")]
-    for missing in (s for s in ("test", "holdout") if s not in splits):
-        warn(f"the {missing} split has no preference pairs at this size; use more --prompts")
+    entries = _benchmarks(split_dir, data_dir, seed)
+    suites = {}
     for spec in specs:
         name = spec.split(":")[1] if spec.startswith("baseline:") else "embed"
-        for split in splits:
-            runs[(spec, split)] = run_eval(
-                split_dir / split / "preferences.jsonl",
-                spec,
-                config,
-                out / "runs" / f"eval-{name}-{split}",
-            )
+        suites[spec] = run_suite(entries, spec, config, out / "runs" / f"eval-{name}")
     best = specs[0]
     label = "embed: demo RM" if best.startswith("embed:") else best
-    if "test" in splits:
-        console.print(
-            metrics_table(runs[(best, "test")].result, f"{label} on the held-out prompts")
-        )
-    console.print(_comparison_table(runs, specs, splits))
-    for run in runs.values():
-        console.print(f"run directory: {run.run_dir}", soft_wrap=True)
+    first = entries[0].spec.name
+    console.print(
+        metrics_table(suites[best].runs[first].result, f"{label} on the held-out prompts")
+    )
+    console.print(_suite_table(suites, specs, entries))
+    for message in suites[best].warnings:
+        warn(message)
+    write_leaderboard(
+        [suites[spec].runs[first].run_dir for spec in specs],
+        report_path,
+        title="rewardkit demo: held-out prompts",
+    )
+    for suite in suites.values():
+        for run in suite.runs.values():
+            console.print(f"run directory: {run.run_dir}", soft_wrap=True)
+    console.print(f"report: {report_path}", soft_wrap=True)

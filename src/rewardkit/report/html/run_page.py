@@ -7,7 +7,7 @@ copied from ``manifest.json``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -90,20 +90,37 @@ def _outcome(x: float | None) -> str:
     return f'<span class="tie">partial {fmt(x, 2)}</span>'
 
 
-def _items_table(items: Sequence[ItemRow], max_rows: int) -> str:
+def _items_table(
+    items: Sequence[ItemRow], max_rows: int, texts: Mapping[str, tuple[str, str, str]]
+) -> str:
     shown = items[:max_rows]
-    rows = [
-        [
-            escape(it.item_id),
-            escape(it.subset),
-            escape(it.domain),
-            _scores(it.chosen),
-            _scores(it.rejected),
-            _outcome(it.outcome),
-        ]
-        for it in shown
+    rows = []
+    for it in shown:
+        prompt, chosen, rejected = texts.get(it.item_id, ("", "", ""))
+        rows.append(
+            [
+                escape(it.item_id),
+                escape(it.subset),
+                escape(it.domain),
+                escape(prompt),
+                escape(chosen),
+                escape(rejected),
+                _scores(it.chosen),
+                _scores(it.rejected),
+                _outcome(it.outcome),
+            ]
+        )
+    header = [
+        "item_id",
+        "subset",
+        "domain",
+        "prompt",
+        "chosen",
+        "rejected",
+        "chosen score(s)",
+        "rejected score(s)",
+        "outcome",
     ]
-    header = ["item_id", "subset", "domain", "chosen score(s)", "rejected score(s)", "outcome"]
     note = ""
     if len(items) > len(shown):
         note = (
@@ -117,11 +134,16 @@ def _items_table(items: Sequence[ItemRow], max_rows: int) -> str:
     return (
         search
         + note
-        + table(header, rows, numeric=[False] * 3 + [True] * 2 + [False], table_id="items")
+        + table(header, rows, numeric=[False] * 6 + [True] * 2 + [False], table_id="items")
     )
 
 
-def render_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> str:
+def render_run_report(
+    run_dir: Path,
+    *,
+    max_rows: int = MAX_ITEM_ROWS,
+    texts: Mapping[str, tuple[str, str, str]] | None = None,
+) -> str:
     """Render the HTML report of one evaluation run directory.
 
     Args:
@@ -158,14 +180,19 @@ def render_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> str:
             "<h2>Score distributions</h2>",
             histograms(chosen, rejected),
             f"<h2>Items ({len(run.items)})</h2>",
-            _items_table(run.items, max_rows),
+            _items_table(run.items, max_rows, texts or {}),
         ]
         return document(f"rewardkit eval: {spec}", "\n".join(body), SEARCH_SCRIPT)
     body.append('<p class="note">No scores.parquet: item-level sections omitted.</p>')
     return document(f"rewardkit eval: {spec}", "\n".join(body))
 
 
-def write_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> Path:
+def write_run_report(
+    run_dir: Path,
+    *,
+    max_rows: int = MAX_ITEM_ROWS,
+    texts: Mapping[str, tuple[str, str, str]] | None = None,
+) -> Path:
     """Write ``run_dir/report.html`` atomically.
 
     Args:
@@ -183,5 +210,5 @@ def write_run_report(run_dir: Path, *, max_rows: int = MAX_ITEM_ROWS) -> Path:
         'report.html'
     """
     path = Path(run_dir) / "report.html"
-    write_text(path, render_run_report(Path(run_dir), max_rows=max_rows))
+    write_text(path, render_run_report(Path(run_dir), max_rows=max_rows, texts=texts))
     return path

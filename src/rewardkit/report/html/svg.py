@@ -64,7 +64,7 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
     )
 
 
-def interval_bars(rows: Sequence[Interval], title: str = "accuracy", width: int = 640) -> str:
+def interval_bars(rows: Sequence[Interval], title: str = "accuracy", width: int = 760) -> str:
     """Horizontal bars on a [0, 1] axis with confidence-interval whiskers, one row per estimate.
 
     Args:
@@ -80,7 +80,7 @@ def interval_bars(rows: Sequence[Interval], title: str = "accuracy", width: int 
         >>> s.startswith("<svg") and "a&lt;b" in s
         True
     """
-    label_w, right_w, row_h, top = 180, 150, 22, 18
+    label_w, right_w, row_h, top = 180, 230, 22, 18
     plot_w = width - label_w - right_w
     height = top + row_h * len(rows) + 6
     body: list[str] = []
