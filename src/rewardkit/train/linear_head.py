@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit, log_expit
+
+from rewardkit.train.losses import bradley_terry_loss
 
 
 def fit_linear_bt(
@@ -30,11 +31,11 @@ def fit_linear_bt(
     diff = np.asarray(x_chosen, dtype=np.float64) - np.asarray(x_rejected, dtype=np.float64)
     n, d = diff.shape
 
+    zeros = np.zeros(n)
+
     def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = diff @ w
-        loss = -float(np.mean(log_expit(margin))) + 0.5 * l2 * float(w @ w)
-        grad = -(diff.T @ expit(-margin)) / n + l2 * w
-        return loss, grad
+        loss, grad_chosen, _ = bradley_terry_loss(diff @ w, zeros)
+        return loss + 0.5 * l2 * float(w @ w), diff.T @ grad_chosen + l2 * w
 
     result = minimize(objective, np.zeros(d), jac=True, method="L-BFGS-B", options={"maxiter": 500})
     return result.x.reshape(d, 1), np.zeros(1)
