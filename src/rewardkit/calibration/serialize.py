@@ -1,0 +1,61 @@
+"""Load any fitted calibrator from its JSON (dispatch on the ``"kind"`` field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rewardkit.calibration._json import load_payload
+from rewardkit.calibration.base import Calibrator
+from rewardkit.calibration.isotonic import IsotonicCalibrator
+from rewardkit.calibration.platt import PlattScaling
+from rewardkit.calibration.temperature import TemperatureScaling
+
+__all__ = ["CALIBRATOR_KINDS", "from_json", "load_calibrator", "save_calibrator"]
+
+CALIBRATOR_KINDS: dict[str, type[TemperatureScaling | IsotonicCalibrator | PlattScaling]] = {
+    "temperature": TemperatureScaling,
+    "isotonic": IsotonicCalibrator,
+    "platt": PlattScaling,
+}
+
+
+def from_json(text: str) -> Calibrator:
+    """The fitted calibrator that ``to_json()`` wrote, whatever its kind.
+
+    Example:
+        >>> cal = from_json(TemperatureScaling().fit([1.0, -0.5]).to_json())
+        >>> type(cal).__name__
+        'TemperatureScaling'
+    """
+    kind = load_payload(text)["kind"]
+    if kind not in CALIBRATOR_KINDS:
+        known = ", ".join(sorted(CALIBRATOR_KINDS))
+        raise ValueError(f"unknown calibrator kind {kind!r}; known kinds: {known}")
+    return CALIBRATOR_KINDS[kind].from_json(text)
+
+
+def save_calibrator(calibrator: Calibrator, path: str | Path) -> Path:
+    """Write a fitted calibrator's JSON to ``path`` atomically (temporary file, then rename).
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     p = save_calibrator(PlattScaling().fit([1.0, -0.5]), Path(tmp) / "cal.json")
+        ...     type(load_calibrator(p)).__name__
+        'PlattScaling'
+    """
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(calibrator.to_json() + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def load_calibrator(path: str | Path) -> Calibrator:
+    """Read a calibrator written by :func:`save_calibrator`.
+
+    Example:
+        >>> load_calibrator.__name__
+        'load_calibrator'
+    """
+    return from_json(Path(path).read_text(encoding="utf-8"))
