@@ -191,3 +191,21 @@ def test_killed_run_resumes_with_only_missing_items(tmp_path: Path) -> None:
     assert fresh.wait(timeout=120) == 0
     a = (tmp_path / "resumed" / "results.json").read_bytes()
     assert a == (tmp_path / "fresh" / "results.json").read_bytes()
+
+
+def test_cache_from_an_earlier_schema_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE scores (fingerprint TEXT NOT NULL, input_hash TEXT NOT NULL, "
+        "score REAL NOT NULL, PRIMARY KEY (fingerprint, input_hash)) WITHOUT ROWID"
+    )
+    conn.execute("INSERT INTO scores VALUES ('m', 'h', 0.25)")
+    conn.commit()
+    conn.close()
+    with ScoreCache(path) as cache:
+        assert cache.get_entries("m", ["h"]) == {"h": (0.25, False)}
+        cache.put_scores("m", ["h2"], [1.0], [True])
+        assert cache.get_entries("m", ["h2"]) == {"h2": (1.0, True)}

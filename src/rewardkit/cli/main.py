@@ -11,6 +11,7 @@ from rich.markup import escape
 from rewardkit.cli import (  # noqa: F401  (register the commands)
     annotations_cmd,
     cache_cmd,
+    calibrate_cmd,
     compare_cmd,
     curation_cmd,
     data_cmd,

@@ -96,11 +96,21 @@ class ScoreCache:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 f"{path}: cannot open the score cache ({exc}); choose another "
                 "file with --cache or skip it with --no-cache"
             ) from exc
+
+    def _migrate(self) -> None:
+        """Bring a cache written by an earlier version up to the current schema."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(scores)")}
+        if "truncated" not in columns:
+            with self._conn:
+                self._conn.execute(
+                    "ALTER TABLE scores ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0"
+                )
 
     def close(self) -> None:
         self._conn.close()

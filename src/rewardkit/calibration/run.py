@@ -1,0 +1,83 @@
+"""``rewardkit calibrate``: fit a calibrator on held-out pairs and save it beside the model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rewardkit.calibration.base import Calibrator
+from rewardkit.calibration.isotonic import IsotonicCalibrator
+from rewardkit.calibration.platt import PlattScaling
+from rewardkit.calibration.report import CalibrationReport, calibration_report
+from rewardkit.calibration.serialize import save_calibrator
+from rewardkit.config import EvalConfig
+from rewardkit.errors import ConfigError, DataError
+from rewardkit.evaluate import run_eval
+from rewardkit.metrics import pair_differences
+from rewardkit.report import write_json
+
+CALIBRATOR_FILE = "calibrator.json"
+METHODS = ("temperature", "isotonic", "platt")
+
+
+def make_calibrator(method: str) -> Calibrator:
+    from rewardkit.calibration.temperature import TemperatureScaling
+
+    if method == "temperature":
+        return TemperatureScaling()
+    if method == "isotonic":
+        return IsotonicCalibrator(eps=1e-6)
+    if method == "platt":
+        return PlattScaling(l2=1e-6)
+    raise ConfigError(f"unknown calibration method {method!r}; available: {', '.join(METHODS)}")
+
+
+@dataclass(frozen=True)
+class CalibrateRun:
+    calibrator: Calibrator
+    report: CalibrationReport
+    saved_to: Path
+    results_json: dict[str, Any]
+
+
+def run_calibrate(
+    model_spec: str, data: Path, method: str, out: Path, config: EvalConfig
+) -> CalibrateRun:
+    """Score ``data`` (held-out pairs), fit ``method`` on chosen-minus-rejected differences,
+    report ECE/Brier/log-loss before and after, and save the calibrator: as
+    ``calibrator.json`` in the model's folder when the spec names one, and in ``out``."""
+    run = run_eval(data, model_spec, config, out)
+    items = [it for it in run.loaded.items if not it.tie]
+    if not items:
+        raise DataError("no untied preference pairs to calibrate on", path=data)
+    keep = {it.id for it in items}
+    starts = np.cumsum([0] + [len(it.responses) for it in run.loaded.items])
+    rows = [i for i, it in enumerate(run.loaded.items) if it.id in keep]
+    scores = np.concatenate([run.scores[starts[i] : starts[i + 1]] for i in rows])
+    sizes = [len(run.loaded.items[i].responses) for i in rows]
+    item_index = np.repeat(np.arange(len(rows)), sizes)
+    is_chosen = np.concatenate(
+        [np.arange(n) < len(run.loaded.items[i].chosen) for i, n in zip(rows, sizes, strict=True)]
+    )
+    _, diffs = pair_differences(scores, item_index, is_chosen)
+    calibrator = make_calibrator(method).fit(diffs)
+    report = calibration_report(calibrator, diffs, n_bins=config.n_bins)
+    saved = save_calibrator(calibrator, out / CALIBRATOR_FILE)
+    scheme, _, arg = model_spec.partition(":")
+    folder = Path(arg)
+    if scheme in {"embed", "hf", "dpo"} and folder.is_dir():
+        saved = save_calibrator(calibrator, folder / CALIBRATOR_FILE)
+    results = {
+        "schema_version": 1,
+        "command": "calibrate",
+        "model": model_spec,
+        "method": method,
+        "calibrator": json.loads(calibrator.to_json()),
+        "report": dict(report),
+    }
+    write_json(out / "calibration.json", results)
+    return CalibrateRun(calibrator=calibrator, report=report, saved_to=saved, results_json=results)
