@@ -22,6 +22,7 @@ from rewardkit.data.records import PreferenceItem
 from rewardkit.evaluate import EvalRun, run_eval
 from rewardkit.metrics import Estimate, best_of_n_outcomes, pairwise_outcomes
 from rewardkit.metrics.domain_shift import reweighted_accuracy, robustness_gap
+from rewardkit.metrics.layout import response_layout, without_labelled_ties
 from rewardkit.report import write_json
 
 MIN_BENCHMARKS = 3
@@ -47,13 +48,7 @@ def item_outcomes(
     items: Sequence[PreferenceItem], scores: np.ndarray, metric: str, tie_value: float
 ) -> np.ndarray:
     """Per-item outcome under a spec's metric (labelled ties excluded by the caller)."""
-    sizes = np.array([len(it.responses) for it in items])
-    item_index = np.repeat(np.arange(len(items)), sizes)
-    is_chosen = (
-        np.concatenate([[i < len(it.chosen) for i in range(len(it.responses))] for it in items])
-        if items
-        else np.zeros(0, dtype=bool)
-    )
+    item_index, is_chosen = response_layout(items)
     if metric == "best_of_n_accuracy":
         return best_of_n_outcomes(scores, item_index, is_chosen, len(items))
     return pairwise_outcomes(scores, item_index, is_chosen, len(items), tie_value=tie_value)
@@ -86,9 +81,7 @@ def run_suite(
             n_resamples=config.bootstrap,
             tie_value=config.tie_value,
         )
-        keep = [i for i, it in enumerate(run.loaded.items) if not it.tie]
-        items = [run.loaded.items[i] for i in keep]
-        flat = _flat_scores(run.loaded.items, run.scores, keep)
+        items, flat = without_labelled_ties(run.loaded.items, run.scores)
         outcomes = item_outcomes(items, flat, spec.metric, config.tie_value)
         outcomes_of[spec.name] = outcomes
         domains = [it.domain or "" for it in items]
@@ -143,11 +136,3 @@ def _robustness_gaps(
             seed=config.seed,
         )
     return gaps
-
-
-def _flat_scores(
-    items: Sequence[PreferenceItem], scores: np.ndarray, keep: Sequence[int]
-) -> np.ndarray:
-    starts = np.cumsum([0] + [len(it.responses) for it in items])
-    parts = [scores[starts[i] : starts[i + 1]] for i in keep]
-    return np.concatenate(parts) if parts else np.zeros(0)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from rewardkit.benchmarks.spec import BenchmarkSpec, SectionSpec
 from rewardkit.errors import ConfigError
-from rewardkit.metrics import Estimate, EstimateJSON, percentile_ci, rng_for
+from rewardkit.metrics import Estimate, EstimateJSON, percentile_ci, resample_means, rng_for
 
 __all__ = ["BenchmarkScore", "SubsetDraws", "rollup", "subset_draws"]
 
@@ -91,9 +91,8 @@ def subset_draws(
     x = np.asarray(outcomes, dtype=np.float64).ravel()
     if x.size == 0 or np.isnan(x).any():
         raise ValueError("subset outcomes must be non-empty and free of NaN")
-    uniq, counts = np.unique(x, return_counts=True)
-    draws = rng.multinomial(x.size, counts / x.size, size=n_resamples) @ uniq / x.size
-    return SubsetDraws(float(x.mean()), np.asarray(draws, dtype=np.float64), int(x.size))
+    draws = resample_means(x, n_resamples, rng, method="multinomial")
+    return SubsetDraws(float(x.mean()), draws, int(x.size))
 
 
 def _members(section: SectionSpec, observed: Sequence[str]) -> list[str]:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from rewardkit.calibration.base import Calibrator
 from rewardkit.calibration.isotonic import IsotonicCalibrator
 from rewardkit.calibration.platt import PlattScaling
@@ -18,6 +16,7 @@ from rewardkit.config import EvalConfig
 from rewardkit.errors import ConfigError, DataError
 from rewardkit.evaluate import run_eval
 from rewardkit.metrics import pair_differences
+from rewardkit.metrics.layout import response_layout, without_labelled_ties
 from rewardkit.report import write_json
 
 CALIBRATOR_FILE = "calibrator.json"
@@ -51,18 +50,10 @@ def run_calibrate(
     report ECE/Brier/log-loss before and after, and save the calibrator: as
     ``calibrator.json`` in the model's folder when the spec names one, and in ``out``."""
     run = run_eval(data, model_spec, config, out)
-    items = [it for it in run.loaded.items if not it.tie]
+    items, scores = without_labelled_ties(run.loaded.items, run.scores)
     if not items:
         raise DataError("no untied preference pairs to calibrate on", path=data)
-    keep = {it.id for it in items}
-    starts = np.cumsum([0] + [len(it.responses) for it in run.loaded.items])
-    rows = [i for i, it in enumerate(run.loaded.items) if it.id in keep]
-    scores = np.concatenate([run.scores[starts[i] : starts[i + 1]] for i in rows])
-    sizes = [len(run.loaded.items[i].responses) for i in rows]
-    item_index = np.repeat(np.arange(len(rows)), sizes)
-    is_chosen = np.concatenate(
-        [np.arange(n) < len(run.loaded.items[i].chosen) for i, n in zip(rows, sizes, strict=True)]
-    )
+    item_index, is_chosen = response_layout(items)
     _, diffs = pair_differences(scores, item_index, is_chosen)
     calibrator = make_calibrator(method).fit(diffs)
     report = calibration_report(calibrator, diffs, n_bins=config.n_bins)

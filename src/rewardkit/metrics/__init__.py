@@ -11,6 +11,7 @@ from rewardkit.metrics.bootstrap import (
     bootstrap_weighted,
     percentile_ci,
     resample_counts,
+    resample_means,
     rng_for,
 )
 from rewardkit.metrics.calibration import bin_index, brier, ece, log_loss, preference_probs
@@ -63,6 +64,7 @@ __all__ = [
     "percentile_ci",
     "preference_probs",
     "resample_counts",
+    "resample_means",
     "rng_for",
     "spearman",
     "spearman_ci",

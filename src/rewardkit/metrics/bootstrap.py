@@ -156,15 +156,33 @@ def bootstrap_mean(
     value = float(x.mean())
     if method not in ("auto", "multinomial", "index"):
         raise ValueError(f"unknown method {method!r}")
+    lo, hi = percentile_ci(resample_means(x, n_resamples, rng, method=method), confidence)
+    return Estimate(value, lo, hi, n)
+
+
+def resample_means(
+    values: npt.ArrayLike,
+    n_resamples: int,
+    rng: np.random.Generator,
+    *,
+    method: Literal["auto", "multinomial", "index"] = "auto",
+) -> FloatArray:
+    """Means of ``n_resamples`` bootstrap resamples of ``values`` (the replicates behind
+    :func:`bootstrap_mean`): multinomial counts over the distinct values when there are few of
+    them (or ``method="multinomial"``), else blocked index resampling.
+
+    Example:
+        >>> resample_means([1.0, 1.0, 1.0], 4, rng_for(0, "doc")).tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    n = x.size
     uniq, counts = np.unique(x, return_counts=True)
     fast = uniq.size <= FAST_PATH_MAX_UNIQUE if method == "auto" else method == "multinomial"
     if fast:
         draws = rng.multinomial(n, counts / n, size=n_resamples)
-        means = (draws @ uniq) / n
-    else:
-        means = _index_resample_means(x, n_resamples, rng)
-    lo, hi = percentile_ci(means, confidence)
-    return Estimate(value, lo, hi, n)
+        return np.asarray((draws @ uniq) / n, dtype=np.float64)
+    return _index_resample_means(x, n_resamples, rng)
 
 
 def _index_resample_means(x: FloatArray, n_resamples: int, rng: np.random.Generator) -> FloatArray:

@@ -9,29 +9,12 @@ import numpy as np
 import numpy.typing as npt
 
 from rewardkit.metrics.bootstrap import (
-    FAST_PATH_MAX_UNIQUE,
-    _index_resample_means,
     bootstrap_weighted,
     percentile_ci,
+    resample_means,
     rng_for,
 )
 from rewardkit.metrics.estimate import Estimate
-
-
-def resample_means(values: npt.ArrayLike, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of ``n_resamples`` bootstrap resamples of ``values`` (items drawn with
-    replacement); exact multinomial shortcut when there are few distinct values.
-
-    Example:
-        >>> resample_means([1.0, 1.0, 1.0], 4, rng_for(0, "doc")).tolist()
-        [1.0, 1.0, 1.0, 1.0]
-    """
-    x = np.asarray(values, dtype=np.float64)
-    uniq, counts = np.unique(x, return_counts=True)
-    if uniq.size <= FAST_PATH_MAX_UNIQUE:
-        draws = rng.multinomial(x.size, counts / x.size, size=n_resamples)
-        return np.asarray(draws @ uniq / x.size, dtype=np.float64)
-    return _index_resample_means(x, n_resamples, rng)
 
 
 def robustness_gap(
