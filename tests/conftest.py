@@ -34,8 +34,9 @@ def jsonl(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(autouse=True)
 def _isolated_score_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own score cache instead of the user's."""
+    """Every test gets its own score cache and builtin: models home instead of the user's."""
     monkeypatch.setenv("REWARDKIT_CACHE", str(tmp_path / "score-cache.sqlite"))
+    monkeypatch.setenv("REWARDKIT_MODELS", str(tmp_path / "models-home"))
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,9 @@ class EvalConfig(BaseModel):
     skip_invalid: bool = False
     layout: str | None = None
     split: str | None = None
+    calibration: bool = Field(
+        default=True, description="apply the calibrator.json saved beside the model"
+    )
 
 
 def load_config(cls: type[C], path: Path | None, overrides: dict[str, Any]) -> C:

@@ -5,6 +5,7 @@ Composes the stages (load -> score -> metrics -> report); each stage stays indep
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from rewardkit.calibration.serialize import calibrator_beside
 from rewardkit.config import EvalConfig
 from rewardkit.data.load import LoadResult, load_preferences
 from rewardkit.data.records import PreferenceItem, prompt_text
@@ -141,7 +143,11 @@ def run_eval(
     write_parquet(run.file("scores.parquet"), scores_frame(loaded.items, scores))
     run.log("scored", fingerprint=model.fingerprint(), **asdict(scored.report))
     manifest["scoring"] = asdict(scored.report)
-    result = evaluate(loaded.items, scores, metric_config(config))
+    calibrated = calibrator_beside(spec) if config.calibration else None
+    prob = calibrated[0].predict_proba if calibrated else None
+    if calibrated:
+        run.log("calibrator", file=str(calibrated[1]), kind=type(calibrated[0]).__name__)
+    result = evaluate(loaded.items, scores, metric_config(config), prob=prob)
     results = evaluation_json(
         result,
         model=spec,
@@ -150,6 +156,8 @@ def run_eval(
         config=metric_config(config),
         n_truncated=scored.report.n_truncated,
     )
+    if calibrated:
+        results["calibrator"] = json.loads(calibrated[0].to_json())
     write_json(run.file("results.json"), results)
     if loaded.report.skipped:
         write_json(

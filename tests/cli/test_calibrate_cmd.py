@@ -67,3 +67,51 @@ def test_calibrate_overconfident_scores(tmp_path: Path, capsys: pytest.CaptureFi
         )
         == 2
     )
+
+
+def test_saved_calibrator_is_applied_when_the_model_loads(tmp_path: Path) -> None:
+    """calibrate saves calibrator.json in an hf: model folder; eval then reports calibrated
+    ECE/Brier/log-loss (and --no-calibration the raw ones); accuracy is unchanged."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from tiny_models import build_llama
+
+    folder = build_llama(tmp_path / "clf", "classifier", seed=1)
+    weights = load_file(str(folder / "model.safetensors"))
+    weights["score.weight"] = weights["score.weight"] * 200.0  # scores far too spread out
+    save_file({k: v.contiguous() for k, v in weights.items()}, str(folder / "model.safetensors"))
+    rng = np.random.default_rng(0)
+    words = ["bread", "fox", "capital", "safety", "reward", "dog", "water", "salt"]
+    rows = [
+        {
+            "id": f"i{i}",
+            "prompt": "Say something.",
+            "chosen": " ".join(rng.choice(words, size=6)),
+            "rejected": " ".join(rng.choice(words, size=6)),
+        }
+        for i in range(300)
+    ]
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    base = ["--data", str(data), "--cache", str(tmp_path / "c.sqlite"), "--bootstrap", "50"]
+    spec = f"hf:{folder}"
+    assert main(["eval", "--model", spec, *base, "--out", str(tmp_path / "raw")]) == 0
+    assert main(["calibrate", "--model", spec, *base, "--out", str(tmp_path / "cal")]) == 0
+    assert (folder / "calibrator.json").is_file()
+    assert "After the TemperatureScaling" in (tmp_path / "cal" / "report.html").read_text()
+    assert main(["eval", "--model", spec, *base, "--out", str(tmp_path / "calibrated")]) == 0
+    off = ["--no-calibration", "--out", str(tmp_path / "off")]
+    assert main(["eval", "--model", spec, *base, *off]) == 0
+
+    def metrics(run: str) -> dict[str, dict[str, float]]:
+        results = json.loads((tmp_path / run / "results.json").read_text())
+        assert ("calibrator" in results) == (run == "calibrated")
+        return dict(results["metrics"])
+
+    raw, calibrated, off_metrics = metrics("raw"), metrics("calibrated"), metrics("off")
+    assert off_metrics == raw
+    assert calibrated["accuracy"] == raw["accuracy"]
+    assert calibrated["ece"]["value"] < raw["ece"]["value"] / 2
+    assert calibrated["log_loss"]["value"] < raw["log_loss"]["value"]
+    assert torch.isfinite(torch.tensor(calibrated["log_loss"]["value"]))

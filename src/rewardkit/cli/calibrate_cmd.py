@@ -26,13 +26,17 @@ def calibrate_command(
     ),
     seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap seed of the eval run."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid rows."),
+    bootstrap: int = typer.Option(1000, "--bootstrap", min=10, help="Bootstrap resamples."),
+    cache: str | None = typer.Option(
+        None, "--cache", help="Score cache file [default: as for eval]."
+    ),
 ) -> None:
     """Fit a calibrator on chosen-minus-rejected score differences of held-out pairs; report
     ECE (15 bins), Brier and log-loss before and after; save calibrator.json in the run
     directory and in the model's folder when the spec names one."""
     from rewardkit.calibration.run import run_calibrate
 
-    config = EvalConfig(seed=seed, skip_invalid=skip_invalid)
+    config = EvalConfig(seed=seed, skip_invalid=skip_invalid, bootstrap=bootstrap, cache=cache)
     run = run_calibrate(model, data, method, out or default_run_dir("calibrate"), config)
     r = run.report
     table = Table(

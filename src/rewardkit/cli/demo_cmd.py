@@ -1,9 +1,11 @@
 """``rewardkit demo``: the main job end to end on generated data.
 
-generate -> curate (dedup, leak-free stratified split with two held-out domains, audit) ->
-agreement and aggregation of the training split's annotations (checked against the simulated
-ground truth) -> an embedding RM trained on the training prompts -> evaluation with CIs on the
-held-out prompts and on the held-out domains, against two baselines.
+generate -> curate (dedup, leak-free stratified train/validation/test split with two held-out
+domains, audit) -> agreement and aggregation of the training split's annotations (checked
+against the simulated ground truth) -> an embedding RM trained on the aggregated training
+labels, calibrated on the validation split and installed as ``builtin:demo`` -> evaluation with
+CIs on the test prompts, the held-out domains and the annotated test pairs, against two
+baselines -> best-of-N overoptimization (gamma) against the simulated true reward.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from rich.table import Table
 
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig
-from rewardkit.data.load import load_preferences
 from rewardkit.errors import DataError as MissingDataError
 from rewardkit.errors import MissingExtraError
 from rewardkit.evaluate_suite import SuiteEntry, SuiteRun, run_suite
@@ -28,12 +29,15 @@ BASELINES = ("baseline:length", "baseline:random")
 
 
 def _curate(data_dir: Path, out: Path, seed: int) -> Path:
-    """Dedup, split (20% test per domain, two domains held out) and audit; the splits folder."""
+    """Dedup, split (20% test and 15% validation per domain, two domains held out) and audit;
+    the splits folder."""
     from rewardkit.cli.curation_cmd import audit_table
     from rewardkit.curation.curate import CurateConfig, run_curate
     from rewardkit.curation.splits import SplitConfig
 
-    config = CurateConfig(split=SplitConfig(test_share=0.2, n_holdout_domains=2, seed=seed))
+    config = CurateConfig(
+        split=SplitConfig(test_share=0.2, validation_share=0.15, n_holdout_domains=2, seed=seed)
+    )
     run = run_curate(data_dir, out, config)
     counts = _split_sizes(run.split_manifest)
     console.print(
@@ -93,21 +97,115 @@ def _annotations(split_dir: Path, truth_file: Path, out: Path, seed: int, bootst
     )
 
 
-def _train_demo_rm(train_file: Path, out: Path, cache_path: Path) -> str | None:
-    """Train the demo's embed: RM on the training pairs; None when the extra is missing."""
-    try:
-        from rewardkit.train import train_embed_linear
+def _train_and_calibrate(
+    split_dir: Path, data_dir: Path, out: Path, cache_path: Path, seed: int, bootstrap: int
+) -> str | None:
+    """Train the embed: RM on the training split's aggregated annotation pairs, calibrate it
+    (temperature) on the validation split's, install it as builtin:demo; None when the embed
+    extra is missing."""
+    from rewardkit.calibration.run import run_calibrate
+    from rewardkit.cli.train_cmd import history_table
+    from rewardkit.models.builtin import install_builtin
+    from rewardkit.train.config import TrainConfig
+    from rewardkit.train.run import run_train
 
-        items = load_preferences(train_file).items
-        with (
-            console.status("training the demo embedding RM (MiniLM + linear head)"),
-            ScoreCache(cache_path) as cache,
-        ):
-            folder = train_embed_linear(items, out, cache=cache)
+    train_pairs = _annotated_pairs(
+        split_dir / "train", data_dir / "preferences.annotated-train.jsonl", seed
+    )
+    folder = out / "models" / "demo-embed"
+    try:
+        with ScoreCache(cache_path) as cache:
+            run = run_train(
+                train_pairs, TrainConfig(seed=seed), folder, overwrite=True, cache=cache
+            )
     except MissingExtraError as exc:
         warn(f"skipping the embedding RM: {exc}")
         return None
-    return f"embed:{folder}"
+    console.print(history_table(run.history, run.best_epoch))
+    console.print(
+        f"trained the demo embedding RM (MiniLM + linear Bradley-Terry head) on {run.n_train} "
+        f"aggregated annotation pairs of the training prompts; best epoch {run.best_epoch} "
+        f"of {run.epochs_run}",
+        highlight=False,
+    )
+    if not _has_rows(split_dir / "validation" / "ratings.jsonl"):
+        warn("no validation prompts at this size (use more --prompts): calibration skipped")
+        return f"embed:{folder}"
+    val_pairs = _annotated_pairs(
+        split_dir / "validation", data_dir / "preferences.annotated-validation.jsonl", seed
+    )
+    calibrated = run_calibrate(
+        f"embed:{folder}",
+        val_pairs,
+        "temperature",
+        out / "runs" / "calibrate",
+        EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path)),
+    )
+    r = calibrated.report
+    console.print(
+        f"calibrated on {r['n_pairs']} validation pairs: temperature "
+        f"{calibrated.calibrator.temperature_:.3f}, ECE {r['ece_before']:.3f} -> "  # type: ignore[attr-defined]
+        f"{r['ece_after']:.3f}, log-loss {r['log_loss_before']:.3f} -> {r['log_loss_after']:.3f}",
+        highlight=False,
+    )
+    installed = install_builtin("demo", folder)
+    console.print(f"installed as builtin:demo ({installed})", soft_wrap=True)
+    return "builtin:demo"
+
+
+def _bon(split_dir: Path, specs: list[str], out: Path, config: EvalConfig) -> None:
+    """Best-of-N on the test prompts' four candidates each, gold = the simulated true reward."""
+    from rewardkit.cli.bon_cmd import gamma_table
+    from rewardkit.curation.splits import read_table
+    from rewardkit.data.records import PreferenceItem
+    from rewardkit.rl.bon import BonConfig, run_bon
+
+    responses = read_table(split_dir / "test" / "responses.jsonl")
+    prompts = read_table(split_dir / "test" / "prompts.jsonl")
+    prompt_of = dict(
+        zip(prompts["prompt_id"].astype(str), prompts["prompt"].astype(str), strict=True)
+    )
+    domain_of = dict(
+        zip(prompts["prompt_id"].astype(str), prompts["domain"].astype(str), strict=True)
+    )
+    items = []
+    for prompt_id, group in responses.groupby("prompt_id", sort=True):
+        group = group.sort_values("true_reward", ascending=False, kind="stable")
+        texts = [str(t) for t in group["text"]]
+        rewards = [float(x) for x in group["true_reward"]]
+        items.append(
+            PreferenceItem(
+                id=str(prompt_id),
+                prompt=prompt_of[str(prompt_id)],
+                chosen=(texts[0],),
+                rejected=tuple(texts[1:]),
+                domain=domain_of[str(prompt_id)],
+                chosen_scores=(rewards[0],),
+                rejected_scores=tuple(rewards[1:]),
+            )
+        )
+    if not items:
+        warn("no test prompts for best-of-N; use more --prompts")
+        return
+    run = run_bon(
+        items,
+        specs,
+        out,
+        gold_scores="from-data",
+        config=BonConfig(
+            seed=config.seed, bootstrap=config.bootstrap, cache=config.cache, group_by=("domain",)
+        ),
+    )
+    res = run.results_json
+    console.print(
+        gamma_table(
+            f"best-of-N overoptimization on {res['data']['n_prompts']} test prompts "
+            "(gold: simulated true reward; gamma 0 = picks like the gold)",
+            [(e["spec"], e) for e in res["proxies"]],
+            "proxy",
+            0.95,
+        )
+    )
 
 
 def _has_rows(path: Path) -> bool:
@@ -195,7 +293,7 @@ def _suite_table(suites: dict[str, SuiteRun], specs: list[str], entries: list[Su
     table.add_column("robustness gap", justify="right")
     for spec in specs:
         suite = suites[spec]
-        cells = [spec if spec.startswith("baseline:") else "embed: demo RM"]
+        cells = [spec if spec.startswith("baseline:") else f"{spec} (embed RM)"]
         for entry in entries:
             est = next(iter(suite.scores[entry.spec.name].overall.values()))
             cells.append(f"{est.value:.3f} [{est.ci_low:.3f}, {est.ci_high:.3f}]")
@@ -238,9 +336,7 @@ def demo_command(
     cache_path = out / "cache.sqlite"
     specs = list(BASELINES)
     if embed:
-        trained = _train_demo_rm(
-            split_dir / "train" / "preferences.jsonl", out / "models" / "demo-embed", cache_path
-        )
+        trained = _train_and_calibrate(split_dir, data_dir, out, cache_path, seed, bootstrap)
         if trained is not None:
             specs.insert(0, trained)
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))
@@ -250,7 +346,7 @@ def demo_command(
         name = spec.split(":")[1] if spec.startswith("baseline:") else "embed"
         suites[spec] = run_suite(entries, spec, config, out / "runs" / f"eval-{name}")
     best = specs[0]
-    label = "embed: demo RM" if best.startswith("embed:") else best
+    label = best
     first = entries[0].spec.name
     console.print(
         metrics_table(suites[best].runs[first].result, f"{label} on the held-out prompts")
@@ -258,6 +354,7 @@ def demo_command(
     console.print(_suite_table(suites, specs, entries))
     for message in suites[best].warnings:
         warn(message)
+    _bon(split_dir, specs, out / "runs" / "bon", config)
     write_leaderboard(
         [suites[spec].runs[first].run_dir for spec in specs],
         report_path,

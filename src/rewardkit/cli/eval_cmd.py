@@ -178,6 +178,12 @@ def eval_command(
     reference_free: bool | None = typer.Option(
         None, "--reference-free", help="dpo: no reference model."
     ),
+    calibration: bool | None = typer.Option(
+        None,
+        "--calibration/--no-calibration",
+        help="Use the calibrator.json saved beside the model (rewardkit calibrate) for ECE, "
+        "Brier and log-loss [default: on].",
+    ),
     config: Path | None = typer.Option(None, "--config", help="YAML file of the eval options."),
 ) -> None:
     """Score every response, then report accuracy, best-of-N, calibration and rank correlation
@@ -199,6 +205,7 @@ def eval_command(
             "layout": layout,
             "split": split,
             "skip_invalid": skip_invalid,
+            "calibration": calibration,
         },
     )
     model_options = {
@@ -227,6 +234,12 @@ def eval_command(
     if run.scoring.n_truncated:
         warn(f"{run.scoring.n_truncated} input(s) were truncated to --max-length")
     r = run.result
+    if "calibrator" in run.results_json:
+        console.print(
+            f"calibrated: ECE, Brier and log-loss use the {run.results_json['calibrator']['kind']}"
+            " calibrator saved beside the model (--no-calibration for raw sigmoid)",
+            highlight=False,
+        )
     console.print(scoring_summary(run.scoring), highlight=False)
     title = f"{model} on {data_path.name}: {r.n_items} items, {r.n_pairs} pairs"
     console.print(metrics_table(r, title, confidence=cfg.confidence))

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from rewardkit.cli import (  # noqa: F401  (register the commands)
     annotations_cmd,
+    bon_cmd,
     cache_cmd,
     calibrate_cmd,
     compare_cmd,
@@ -18,6 +19,7 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     demo_cmd,
     eval_cmd,
     report_cmd,
+    train_cmd,
 )
 from rewardkit.cli.app import app, err_console, warn
 from rewardkit.errors import RewardkitError

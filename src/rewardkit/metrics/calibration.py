@@ -10,6 +10,8 @@ For the bootstrap over items see :mod:`rewardkit.metrics.calibration_sums`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, log_expit
@@ -19,11 +21,18 @@ __all__ = ["bin_index", "brier", "ece", "log_loss", "preference_probs"]
 FloatArray = npt.NDArray[np.float64]
 
 
-def preference_probs(diffs: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Both orientations of every pair: ``(sigmoid(d), 1)`` then ``(sigmoid(-d), 0)``.
+ProbFn = Callable[[FloatArray], FloatArray]
+
+
+def preference_probs(
+    diffs: npt.ArrayLike, prob: ProbFn | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Both orientations of every pair: ``(p(d), 1)`` then ``(p(-d), 0)``.
 
     Args:
         diffs: ``s_chosen - s_rejected`` per pair.
+        prob: ``p(first preferred | d)``; default ``sigmoid`` (a fitted calibrator's
+            ``predict_proba`` when the model has one).
 
     Returns:
         ``(probs, labels)``, each of length ``2 * len(diffs)``.
@@ -33,7 +42,10 @@ def preference_probs(diffs: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         array([1., 1., 0., 0.])
     """
     d = np.asarray(diffs, dtype=np.float64).ravel()
-    probs = np.concatenate((expit(d), expit(-d)))
+    if prob is None:
+        probs = np.concatenate((expit(d), expit(-d)))
+    else:
+        probs = np.clip(np.concatenate((prob(d), prob(-d))), 0.0, 1.0)
     labels = np.concatenate((np.ones(d.size), np.zeros(d.size)))
     return probs, labels
 
@@ -171,3 +183,23 @@ def log_loss(diffs: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> floa
     if d.size == 0 or total <= 0:
         return float("nan")
     return float(-np.dot(w, log_expit(d)) / total)
+
+
+PROB_CLIP = 1e-15
+
+
+def pair_neg_log_lik(diffs: npt.ArrayLike, prob: ProbFn | None = None) -> FloatArray:
+    """Per pair, the mean over both orientations of ``-log p(observed)``: ``-log sigmoid(d)``
+    by default, else ``(-log p(d) - log(1 - p(-d))) / 2`` with ``p`` clipped to
+    ``[1e-15, 1 - 1e-15]`` (a 0/1 step of an isotonic map stays finite).
+
+    Example:
+        >>> pair_neg_log_lik([0.0]).round(6).tolist()
+        [0.693147]
+    """
+    d = np.asarray(diffs, dtype=np.float64).ravel()
+    if prob is None:
+        return np.asarray(-log_expit(d), dtype=np.float64)
+    p_first = np.clip(prob(d), PROB_CLIP, 1 - PROB_CLIP)
+    p_second = np.clip(prob(-d), PROB_CLIP, 1 - PROB_CLIP)
+    return np.asarray(-(np.log(p_first) + np.log1p(-p_second)) / 2.0, dtype=np.float64)

@@ -15,9 +15,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.special import log_expit
 
-from rewardkit.metrics.calibration import bin_index, check_weights, preference_probs
+from rewardkit.metrics.calibration import (
+    ProbFn,
+    bin_index,
+    check_weights,
+    pair_neg_log_lik,
+    preference_probs,
+)
 
 __all__ = [
     "CalibrationSums",
@@ -53,6 +58,7 @@ def calibration_sums(
     n_units: int,
     n_bins: int = 15,
     weights: npt.ArrayLike | None = None,
+    prob: ProbFn | None = None,
 ) -> CalibrationSums:
     """Reduce pairs to per-unit sums so a bootstrap over units needs only matrix products.
 
@@ -62,6 +68,7 @@ def calibration_sums(
         n_units: Number of units.
         n_bins: ECE bins.
         weights: Optional non-negative per-pair weights.
+        prob: Calibrated ``p(first preferred | d)``; default ``sigmoid``.
 
     Returns:
         The :class:`CalibrationSums` of the units.
@@ -76,13 +83,13 @@ def calibration_sums(
     if unit.size != d.size:
         raise ValueError(f"unit_index has length {unit.size}, expected {d.size}")
     w = check_weights(weights, d.size)
-    probs, labels = preference_probs(d)
+    probs, labels = preference_probs(d, prob)
     w2 = np.concatenate((w, w))
     u2 = np.concatenate((unit, unit))
     b = bin_index(probs, n_bins)
     gap = sparse.csr_matrix((w2 * (labels - probs), (u2, b)), shape=(n_units, n_bins))
     gap.sum_duplicates()
-    nll = -log_expit(d)
+    nll = pair_neg_log_lik(d, prob)
 
     def per_unit(index: npt.NDArray[np.int64], values: FloatArray) -> FloatArray:
         return np.bincount(index, weights=values, minlength=n_units).astype(np.float64)

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from rewardkit.data.records import PreferenceItem
 from rewardkit.metrics.bootstrap import bootstrap_mean, bootstrap_weighted, rng_for
-from rewardkit.metrics.calibration import brier, ece, log_loss, preference_probs
+from rewardkit.metrics.calibration import ProbFn, brier, ece, pair_neg_log_lik, preference_probs
 from rewardkit.metrics.calibration_sums import (
     brier_from_counts,
     calibration_sums,
@@ -129,15 +129,19 @@ def _accuracy_set(
 
 
 def _calibration(
-    s: FloatArray, lay: _Layout, keep: npt.NDArray[np.bool_], cfg: MetricConfig
+    s: FloatArray,
+    lay: _Layout,
+    keep: npt.NDArray[np.bool_],
+    cfg: MetricConfig,
+    prob: ProbFn | None,
 ) -> tuple[Estimate, Estimate, Estimate]:
     """ECE, Brier and log-loss over both orientations of every pair of the kept items."""
     resp = keep[lay.item_index]
     pair_item, diff = pair_differences(s[resp], lay.item_index[resp], lay.is_chosen[resp])
     unit = (np.cumsum(keep) - 1)[pair_item]
     n_units = int(keep.sum())
-    probs, labels = preference_probs(diff)
-    sums = calibration_sums(diff, unit, n_units, cfg.n_bins)
+    probs, labels = preference_probs(diff, prob)
+    sums = calibration_sums(diff, unit, n_units, cfg.n_bins, prob=prob)
     return (
         _weighted_estimate(
             ece(probs, labels, cfg.n_bins),
@@ -151,7 +155,12 @@ def _calibration(
             brier(probs, labels), lambda c: brier_from_counts(sums, c), n_units, cfg, "brier", _ALL
         ),
         _weighted_estimate(
-            log_loss(diff), lambda c: log_loss_from_counts(sums, c), n_units, cfg, "log_loss", _ALL
+            float(np.mean(pair_neg_log_lik(diff, prob))) if diff.size else float("nan"),
+            lambda c: log_loss_from_counts(sums, c),
+            n_units,
+            cfg,
+            "log_loss",
+            _ALL,
         ),
     )
 
@@ -209,7 +218,11 @@ def _groups(
 
 
 def evaluate(
-    items: Sequence[PreferenceItem], scores: npt.ArrayLike, config: MetricConfig | None = None
+    items: Sequence[PreferenceItem],
+    scores: npt.ArrayLike,
+    config: MetricConfig | None = None,
+    *,
+    prob: ProbFn | None = None,
 ) -> EvaluationResult:
     """Score-based metrics of a reward model on preference items, each with a bootstrap CI.
 
@@ -224,6 +237,8 @@ def evaluate(
         items: The preference items.
         scores: Flat model scores: items[0]'s chosen then rejected responses, then items[1]'s...
         config: Bootstrap and metric settings (defaults: ``MetricConfig()``).
+        prob: Preference probability of a score difference for ECE, Brier and log-loss
+            (default ``sigmoid``; a fitted calibrator's ``predict_proba``).
 
     Returns:
         The overall metrics and per-subset / per-domain accuracy.
@@ -245,7 +260,7 @@ def evaluate(
     bon = best_of_n_outcomes(s, lay.item_index, lay.is_chosen, n) if multi else None
     sel = np.flatnonzero(keep)
     base = _accuracy_set(sel, acc, bon, lay, cfg, _ALL)
-    cal = _calibration(s, lay, keep, cfg) if sel.size else (None, None, None)
+    cal = _calibration(s, lay, keep, cfg, prob) if sel.size else (None, None, None)
     human = _human_scores(items)
     corr = _correlations(s, human, lay, cfg) if human is not None and n else (None, None)
     metrics = MetricSet(base.accuracy, base.best_of_n_accuracy, *cal, *corr)

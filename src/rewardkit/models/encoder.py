@@ -130,21 +130,35 @@ class PairEncoder:
 
 
 def cached_embed(
-    encoder: PairEncoder, cache: Any, prompts: Sequence[Prompt], responses: Sequence[str]
+    encoder: PairEncoder,
+    cache: Any,
+    prompts: Sequence[Prompt],
+    responses: Sequence[str],
+    *,
+    progress: bool = False,
+    chunk: int = 32,
 ) -> np.ndarray:
     """Embeddings through a :class:`~rewardkit.scoring.ScoreCache` (or none): only inputs
-    missing from the cache run through the encoder, and they are stored at once."""
+    missing from the cache run through the encoder, in batches of ``chunk`` inputs of similar
+    length (little padding), each batch stored as soon as it is done (an interrupted run
+    keeps what it embedded)."""
+    from rich.progress import Progress
+
     from rewardkit.scoring.cache import input_hash
 
-    if cache is None:
-        return encoder.embed(prompts, responses)
     hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
-    found = cache.get_embeddings(encoder.fingerprint, hashes)
+    found = {} if cache is None else cache.get_embeddings(encoder.fingerprint, hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
-    if missing:
-        fresh = encoder.embed([prompts[i] for i in missing], [responses[i] for i in missing])
-        cache.put_embeddings(encoder.fingerprint, [hashes[i] for i in missing], fresh)
-        found.update({hashes[i]: fresh[k] for k, i in enumerate(missing)})
+    missing.sort(key=lambda i: len(prompt_as_text(prompts[i])) + len(responses[i]))
+    with Progress(disable=not progress or not missing, transient=True) as bar:
+        task = bar.add_task("embedding", total=len(missing))
+        for start in range(0, len(missing), chunk):
+            part = missing[start : start + chunk]
+            fresh = encoder.embed([prompts[i] for i in part], [responses[i] for i in part])
+            if cache is not None:
+                cache.put_embeddings(encoder.fingerprint, [hashes[i] for i in part], fresh)
+            found.update({hashes[i]: fresh[k] for k, i in enumerate(part)})
+            bar.advance(task, len(part))
     if not hashes:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.stack([found[h] for h in hashes])

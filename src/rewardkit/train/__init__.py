@@ -1,7 +1,9 @@
-"""Reward-model training: losses and a linear Bradley-Terry head on frozen embeddings."""
+"""Reward-model training: losses, examples, one training loop, the embed and hf trainers.
 
-from rewardkit.train.embed_trainer import train_embed_linear
-from rewardkit.train.linear_head import fit_linear_bt
+Torch is imported by the trainers only; ``rewardkit.train.run.run_train`` is the entry point.
+"""
+
+from rewardkit.train.config import TrainConfig
 from rewardkit.train.losses import bradley_terry_loss, regression_loss
 
-__all__ = ["bradley_terry_loss", "fit_linear_bt", "regression_loss", "train_embed_linear"]
+__all__ = ["TrainConfig", "bradley_terry_loss", "regression_loss"]

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rewardkit.metrics.calibration import bin_index, preference_probs
+from rewardkit.metrics.calibration import ProbFn, bin_index, preference_probs
 from rewardkit.metrics.pairwise import pair_differences, pairwise_outcomes
 from rewardkit.report.html.svg import Interval
 
@@ -82,12 +82,14 @@ def estimate(label: str, est: dict[str, Any] | None) -> Interval:
     )
 
 
-def reliability(diffs: Any, n_bins: int = 15) -> Reliability:
-    """Reliability bins of ``p = sigmoid(d)`` over both orientations of every pair.
+def reliability(diffs: Any, n_bins: int = 15, prob: ProbFn | None = None) -> Reliability:
+    """Reliability bins of ``p = sigmoid(d)`` (or a calibrator's ``prob``) over both
+    orientations of every pair.
 
     Args:
         diffs: ``s_chosen - s_rejected`` per pair.
         n_bins: Number of equal-width bins on [0, 1].
+        prob: Calibrated ``p(first preferred | d)``; default ``sigmoid``.
 
     Returns:
         The per-bin mean prediction, observed frequency (``None`` when empty) and count.
@@ -97,7 +99,7 @@ def reliability(diffs: Any, n_bins: int = 15) -> Reliability:
         >>> r.counts, r.observed
         ((0, 2), (None, 0.5))
     """
-    probs, labels = preference_probs(diffs)
+    probs, labels = preference_probs(diffs, prob)
     b = bin_index(probs, n_bins)
     counts = np.bincount(b, minlength=n_bins)
     p_sum = np.bincount(b, weights=probs, minlength=n_bins)

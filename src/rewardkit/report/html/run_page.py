@@ -7,11 +7,14 @@ copied from ``manifest.json``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from rewardkit.calibration.base import Calibrator
+from rewardkit.calibration.serialize import from_json
 from rewardkit.report.atomic import write_text
 from rewardkit.report.html.page import SEARCH_SCRIPT, document, table
 from rewardkit.report.html.run_data import ItemRow, RunData, estimate, load_run, reliability
@@ -138,11 +141,28 @@ def _items_table(
     )
 
 
+def _calibrated_diagram(
+    diffs: tuple[float, ...], n_bins: int, res: dict[str, Any], calibrator: Calibrator | None
+) -> list[str]:
+    if calibrator is None and res.get("calibrator"):
+        calibrator = from_json(json.dumps(res["calibrator"]))
+    if calibrator is None:
+        return []
+    rel = reliability(diffs, n_bins, prob=calibrator.predict_proba)
+    applied = "the calibrated metrics above use it" if res.get("calibrator") else "fitted here"
+    return [
+        f'<p class="note">After the {escape(type(calibrator).__name__)} calibrator '
+        f"({applied}):</p>",
+        reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
+    ]
+
+
 def render_run_report(
     run_dir: Path,
     *,
     max_rows: int = MAX_ITEM_ROWS,
     texts: Mapping[str, tuple[str, str, str]] | None = None,
+    calibrator: Calibrator | None = None,
 ) -> str:
     """Render the HTML report of one evaluation run directory.
 
@@ -150,6 +170,8 @@ def render_run_report(
         run_dir: A directory written by :func:`rewardkit.evaluate.run_eval` (``results.json``,
             and ``scores.parquet``/``manifest.json`` when present).
         max_rows: Most item rows in the item table; a note says when rows were left out.
+        calibrator: Also draw the reliability diagram after this calibrator (default: the one
+            ``results.json`` names, when the metrics were computed with it).
 
     Returns:
         The HTML document.
@@ -177,6 +199,7 @@ def render_run_report(
             f" over both orientations of every pair, {n_bins} equal-width bins; the dashed line"
             " is perfect calibration.</p>",
             reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
+            *_calibrated_diagram(run.pair_diffs, n_bins, res, calibrator),
             "<h2>Score distributions</h2>",
             histograms(chosen, rejected),
             f"<h2>Items ({len(run.items)})</h2>",
@@ -192,6 +215,7 @@ def write_run_report(
     *,
     max_rows: int = MAX_ITEM_ROWS,
     texts: Mapping[str, tuple[str, str, str]] | None = None,
+    calibrator: Calibrator | None = None,
 ) -> Path:
     """Write ``run_dir/report.html`` atomically.
 
@@ -210,5 +234,8 @@ def write_run_report(
         'report.html'
     """
     path = Path(run_dir) / "report.html"
-    write_text(path, render_run_report(Path(run_dir), max_rows=max_rows, texts=texts))
+    write_text(
+        path,
+        render_run_report(Path(run_dir), max_rows=max_rows, texts=texts, calibrator=calibrator),
+    )
     return path

@@ -1,0 +1,110 @@
+"""``rewardkit train``: train a reward model (embed head or Hugging Face classifier)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from rewardkit.cli.app import app, console
+
+
+def _cell(row: dict[str, float | None], key: str, digits: int = 4) -> str:
+    value = row.get(key)
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def history_table(history: list[dict[str, float | None]], best_epoch: int | None) -> Table:
+    table = Table(title="training", title_justify="left")
+    for name in ("epoch", "train loss", "val loss", "val accuracy", "lr", "seconds"):
+        table.add_column(name, justify="right")
+    for row in history:
+        mark = " *" if row["epoch"] == best_epoch else ""
+        table.add_row(
+            f"{row['epoch']}{mark}",
+            _cell(row, "train_loss"),
+            _cell(row, "val_loss"),
+            _cell(row, "val_accuracy"),
+            f"{row['learning_rate']:.2e}",
+            _cell(row, "seconds", 2),
+        )
+    return table
+
+
+@app.command("train")
+def train_command(
+    data: Path = typer.Option(..., "--data", help="Training preference data (any eval layout)."),
+    out: Path = typer.Option(..., "--out", help="Model folder to write (and resume)."),
+    validation: Path | None = typer.Option(
+        None, "--validation", help="Validation data [default: hold out validation_share]."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="YAML of training options (see configs/train.yaml)."
+    ),
+    trainer: str | None = typer.Option(None, "--trainer", help="embed or hf [default: embed]."),
+    objective: str | None = typer.Option(
+        None, "--objective", help="pairwise (Bradley-Terry) or regression [default: pairwise]."
+    ),
+    base: str | None = typer.Option(
+        None, "--base", help="Encoder (embed) or model folder (hf) [default: packaged MiniLM]."
+    ),
+    epochs: int | None = typer.Option(None, "--epochs", min=1, help="[default: 20]"),
+    batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="[default: 64]"),
+    learning_rate: float | None = typer.Option(None, "--lr", help="[default: 1e-3 embed, 2e-5 hf]"),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="[default: 0]"),
+    device: str | None = typer.Option(None, "--device", help="auto, cpu, cuda, cuda:N."),
+    sets: list[str] | None = typer.Option(
+        None, "--set", help="Any option as KEY=VALUE, e.g. --set lora.r=8 --set head.kind=mlp."
+    ),
+    cache: str | None = typer.Option(
+        None, "--cache", help="Embedding cache file (embed) [default: as for eval]."
+    ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Delete OUT first instead of resuming from its checkpoint."
+    ),
+    skip_invalid: bool | None = typer.Option(
+        None, "--skip-invalid", help="Skip invalid rows instead of failing."
+    ),
+    layout: str | None = typer.Option(None, "--layout", help="Force a data layout."),
+) -> None:
+    """Train a reward model with a Bradley-Terry (pairwise) or regression loss; validation
+    accuracy each epoch, early stopping, resumable checkpoints and a JSONL log in OUT. OUT
+    loads in eval as embed:OUT or hf:OUT."""
+    from rewardkit.scoring import ScoreCache
+    from rewardkit.scoring.cache import default_cache_path
+    from rewardkit.train.config import parse_sets
+    from rewardkit.train.run import load_train_config, run_train
+
+    cfg = load_train_config(
+        config,
+        {
+            "trainer": trainer,
+            "objective": objective,
+            "base": base,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "learning_rate": learning_rate,
+            "seed": seed,
+            "device": device,
+            "cache": cache,
+            "skip_invalid": skip_invalid,
+            "layout": layout,
+        },
+        parse_sets(sets or []),
+    )
+    if cfg.trainer == "embed":
+        with ScoreCache(Path(cfg.cache) if cfg.cache else default_cache_path()) as score_cache:
+            run = run_train(
+                data, cfg, out, validation=validation, overwrite=overwrite, cache=score_cache
+            )
+    else:
+        run = run_train(data, cfg, out, validation=validation, overwrite=overwrite)
+    console.print(history_table(run.history, run.best_epoch))
+    stop = " (stopped early)" if run.stopped_early else ""
+    console.print(
+        f"{run.n_train} training and {run.n_validation} validation examples; "
+        f"{run.epochs_run} epochs{stop}, best epoch {run.best_epoch}; {run.seconds:.1f} s",
+        highlight=False,
+    )
+    console.print(f"model: {run.spec}  (log: {out / 'train_log.jsonl'})", soft_wrap=True)

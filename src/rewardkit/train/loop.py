@@ -1,0 +1,281 @@
+"""One training loop for every trainer: shuffled mini-batches, AdamW with warmup and linear
+decay, gradient accumulation and clipping, validation each epoch, early stopping, resumable
+checkpoints, a JSONL log and a progress bar.
+
+A trainer supplies a :class:`TrainableScorer`: a torch module and a function from input-table
+rows to rewards. Batches are drawn from ``default_rng([seed, epoch])``, so the order of every
+epoch is fixed by the seed and a resumed run continues with the batches it would have seen.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from rewardkit.train.checkpoint import LoopState, load_checkpoint, save_checkpoint
+from rewardkit.train.config import TrainConfig
+from rewardkit.train.examples import Examples, PairExamples, TargetExamples
+from rewardkit.train.training_log import TrainingLog
+
+CHECKPOINT_DIR = "checkpoint"
+
+
+class TrainableScorer(Protocol):
+    """What a trainer hands the loop."""
+
+    module: torch.nn.Module
+
+    def score(self, rows: np.ndarray) -> torch.Tensor:
+        """Rewards (1-D, float) of input-table ``rows``, with gradients in train mode."""
+        ...
+
+    def save(self, folder: Path) -> None:
+        """Write a model folder loadable as a model spec."""
+        ...
+
+
+def bradley_terry_torch(
+    r_chosen: torch.Tensor,
+    r_rejected: torch.Tensor,
+    margin: torch.Tensor | None = None,
+    center_coef: float = 0.0,
+) -> torch.Tensor:
+    """TRL's RewardTrainer loss: ``-logsigmoid(rc - rr - margin).mean()`` plus
+    ``center_coef * mean((rc + rr)**2)``."""
+    z = r_chosen - r_rejected
+    if margin is not None:
+        z = z - margin
+    loss = -F.logsigmoid(z).mean()
+    if center_coef:
+        loss = loss + center_coef * torch.mean((r_chosen + r_rejected) ** 2)
+    return loss
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    epoch: int
+    train_loss: float
+    val_loss: float | None
+    val_accuracy: float | None
+    learning_rate: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    best_epoch: int | None
+    epochs_run: int
+    stopped_early: bool
+    history: list[dict[str, Any]]
+
+
+def _batch_loss(
+    scorer: TrainableScorer, examples: Examples, rows: np.ndarray, config: TrainConfig
+) -> torch.Tensor:
+    if isinstance(examples, PairExamples):
+        c, r = examples.chosen[rows], examples.rejected[rows]
+        rewards = scorer.score(np.concatenate([c, r]))
+        rc, rr = rewards[: rows.size], rewards[rows.size :]
+        margin = torch.as_tensor(examples.margin[rows], dtype=rewards.dtype, device=rewards.device)
+        return bradley_terry_torch(rc, rr, margin, config.center_coef)
+    rewards = scorer.score(examples.index[rows])
+    target = torch.as_tensor(examples.target[rows], dtype=rewards.dtype, device=rewards.device)
+    return F.mse_loss(rewards, target)
+
+
+@torch.no_grad()
+def score_rows(scorer: TrainableScorer, rows: np.ndarray, size: int, batch_size: int) -> np.ndarray:
+    """Rewards of input-table ``rows`` in batches, as an array over the whole table (other
+    rows NaN)."""
+    rewards = np.full(size, np.nan)
+    for start in range(0, rows.size, batch_size):
+        part = rows[start : start + batch_size]
+        rewards[part] = scorer.score(part).float().cpu().numpy()
+    return rewards
+
+
+def validate(
+    scorer: TrainableScorer, examples: Examples, config: TrainConfig
+) -> tuple[float, float | None]:
+    """Validation loss and, for pairs, accuracy (a score tie counts 0.5)."""
+    scorer.module.eval()
+    if isinstance(examples, PairExamples):
+        used = np.unique(np.concatenate([examples.chosen, examples.rejected]))
+    else:
+        used = np.unique(examples.index)
+    rewards = score_rows(scorer, used, len(examples.inputs), config.batch_size * 2)
+    if isinstance(examples, PairExamples):
+        rc, rr = rewards[examples.chosen], rewards[examples.rejected]
+        z = rc - rr - examples.margin
+        loss = float(np.mean(np.logaddexp(0.0, -z)))
+        if config.center_coef:
+            loss += config.center_coef * float(np.mean((rc + rr) ** 2))
+        accuracy = float(np.mean(np.where(rc > rr, 1.0, np.where(rc == rr, 0.5, 0.0))))
+        return loss, accuracy
+    assert isinstance(examples, TargetExamples)
+    return float(np.mean((rewards[examples.index] - examples.target) ** 2)), None
+
+
+def _schedule(total_steps: int, warmup_ratio: float) -> Callable[[int], float]:
+    warmup = math.ceil(total_steps * warmup_ratio)
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        remaining = max(1, total_steps - warmup)
+        return max(0.0, 1.0 - (step - warmup) / remaining)
+
+    return factor
+
+
+def run_loop(
+    scorer: TrainableScorer,
+    train: Examples,
+    validation: Examples | None,
+    config: TrainConfig,
+    out: Path,
+    log: TrainingLog,
+    fingerprint: dict[str, str],
+    *,
+    progress: bool = True,
+) -> TrainResult:
+    """Train ``scorer`` in place; the best epoch's model is saved to ``out`` (the last one
+    when there is no validation set). Resumes from ``out/checkpoint`` when it is there."""
+    module = scorer.module
+    params = [p for p in module.parameters() if p.requires_grad]
+    decay = [p for p in params if p.ndim >= 2]
+    no_decay = [p for p in params if p.ndim < 2]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": config.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=config.lr,
+    )
+    batches_per_epoch = math.ceil(len(train) / config.batch_size)
+    steps_per_epoch = math.ceil(batches_per_epoch / config.grad_accumulation)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, _schedule(steps_per_epoch * config.epochs, config.warmup_ratio)
+    )
+    ckpt = out / CHECKPOINT_DIR
+    state = LoopState()
+    if (ckpt / "state.json").is_file():
+        state = load_checkpoint(ckpt, module, optimizer, scheduler, fingerprint)
+        log.write("resume", epoch=state.epoch, batch=state.batch, step=state.step)
+    stopped_early = state.bad_epochs >= (config.patience or math.inf)
+
+    def checkpoint() -> None:
+        save_checkpoint(ckpt, module, optimizer, scheduler, state, fingerprint)
+
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} batches"),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeRemainingColumn(),
+        disable=not progress,
+        transient=True,
+    )
+    try:
+        with bar:
+            task = bar.add_task("training", total=batches_per_epoch * config.epochs, loss="-")
+            bar.update(task, completed=state.epoch * batches_per_epoch + state.batch)
+            while state.epoch < config.epochs and not stopped_early:
+                epoch = state.epoch + 1
+                bar.update(task, description=f"epoch {epoch}/{config.epochs}")
+                order = np.random.default_rng([config.seed, epoch]).permutation(len(train))
+                started = time.perf_counter()
+                losses: list[float] = []
+                module.train()
+                for b in range(state.batch, batches_per_epoch):
+                    rows = order[b * config.batch_size : (b + 1) * config.batch_size]
+                    loss = _batch_loss(scorer, train, rows, config)
+                    torch.autograd.backward(loss / config.grad_accumulation)
+                    losses.append(float(loss.detach()))
+                    last = b == batches_per_epoch - 1
+                    if (b + 1) % config.grad_accumulation == 0 or last:
+                        if config.max_grad_norm is not None:
+                            torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+                        optimizer.step()
+                        scheduler.step()
+                        optimizer.zero_grad(set_to_none=True)
+                        state.step += 1
+                    state.batch = b + 1
+                    bar.update(task, advance=1, loss=f"{np.mean(losses[-20:]):.4f}")
+                metrics = _end_epoch(scorer, validation, config, epoch, losses, started, optimizer)
+                state.epoch, state.batch = epoch, 0
+                state.history.append(asdict(metrics))
+                log.write("epoch", **asdict(metrics), step=state.step)
+                improved = _improved(state, metrics, config)
+                if improved or validation is None:
+                    scorer.save(out)
+                if improved:
+                    state.best_metric = _monitor(metrics, config)
+                    state.best_epoch = epoch
+                    state.bad_epochs = 0
+                elif validation is not None:
+                    state.bad_epochs += 1
+                if config.patience is not None and state.bad_epochs >= config.patience:
+                    stopped_early = True
+                    log.write("early_stop", epoch=epoch, best_epoch=state.best_epoch)
+                if epoch % config.checkpoint_every == 0 or stopped_early or epoch == config.epochs:
+                    checkpoint()
+    except KeyboardInterrupt:
+        checkpoint()
+        log.write("interrupted", epoch=state.epoch, batch=state.batch, step=state.step)
+        raise
+    return TrainResult(
+        best_epoch=state.best_epoch,
+        epochs_run=state.epoch,
+        stopped_early=stopped_early,
+        history=state.history,
+    )
+
+
+def _monitor(metrics: EpochMetrics, config: TrainConfig) -> float:
+    """Higher is better: minus the validation loss, or validation accuracy (ties broken by
+    the lower loss) with ``monitor: accuracy`` on pairs."""
+    assert metrics.val_loss is not None
+    if config.monitor == "accuracy" and metrics.val_accuracy is not None:
+        return metrics.val_accuracy - 1e-6 * metrics.val_loss
+    return -metrics.val_loss
+
+
+def _improved(state: LoopState, metrics: EpochMetrics, config: TrainConfig) -> bool:
+    if metrics.val_loss is None:
+        return False
+    return (
+        state.best_metric is None
+        or _monitor(metrics, config) > state.best_metric + config.min_delta
+    )
+
+
+def _end_epoch(
+    scorer: TrainableScorer,
+    validation: Examples | None,
+    config: TrainConfig,
+    epoch: int,
+    losses: list[float],
+    started: float,
+    optimizer: torch.optim.Optimizer,
+) -> EpochMetrics:
+    val_loss = val_accuracy = None
+    if validation is not None:
+        val_loss, val_accuracy = validate(scorer, validation, config)
+    return EpochMetrics(
+        epoch=epoch,
+        train_loss=float(np.mean(losses)) if losses else math.nan,
+        val_loss=val_loss,
+        val_accuracy=val_accuracy,
+        learning_rate=float(optimizer.param_groups[0]["lr"]),
+        seconds=round(time.perf_counter() - started, 3),
+    )

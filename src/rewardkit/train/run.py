@@ -1,0 +1,247 @@
+"""``rewardkit train``: load preference data, build examples, train, and write a model folder
+that ``eval`` loads as ``embed:OUT`` or ``hf:OUT``.
+
+``OUT`` also holds ``train_log.jsonl`` (hyperparameters, data hashes, per-epoch losses and
+validation accuracy, durations), ``train_manifest.json`` and ``checkpoint/`` (resumable). A run
+started again with the same ``OUT``, data and hyperparameters resumes from the checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import ValidationError
+
+from rewardkit.data.load import load_preferences
+from rewardkit.errors import ConfigError
+from rewardkit.registry import Registry
+from rewardkit.train.config import TrainConfig, merge
+from rewardkit.train.examples import (
+    Examples,
+    InputTable,
+    examples_hash,
+    pair_examples,
+    split_by_group,
+    target_examples,
+)
+
+ScorerFactory = Callable[..., Any]
+
+TRAINERS: Registry[ScorerFactory] = Registry("trainer", check=callable, plugin_prefix="trainers")
+TRAINERS.register("embed", "rewardkit.train.embed_trainer:build_scorer")
+TRAINERS.register("hf", "rewardkit.train.hf_trainer:build_scorer")
+
+SPEC_SCHEME = {"embed": "embed", "hf": "hf"}
+LOG_NAME = "train_log.jsonl"
+MANIFEST_NAME = "train_manifest.json"
+# Fields that do not change what is learned: a resumed run may change them.
+_NOT_HYPERPARAMETERS = {"device", "cache", "checkpoint_every", "skip_invalid"}
+
+
+def load_train_config(
+    path: Path | None, flags: dict[str, Any], sets: dict[str, Any] | None = None
+) -> TrainConfig:
+    """Defaults, then the YAML file, then ``--set`` values, then explicit CLI flags."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of option: value")
+        values = loaded
+    values = merge(values, sets or {})
+    values = merge(values, {k: v for k, v in flags.items() if v is not None})
+    try:
+        return TrainConfig(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
+        )
+        where = f"{path}: " if path is not None else ""
+        raise ConfigError(f"{where}invalid training configuration: {problems}") from exc
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    out: Path
+    spec: str
+    n_train: int
+    n_validation: int
+    best_epoch: int | None
+    epochs_run: int
+    stopped_early: bool
+    history: list[dict[str, Any]]
+    seconds: float
+
+
+def seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  (third-party code may use the global generator)
+    torch.manual_seed(seed)
+
+
+def _examples(path: Path, config: TrainConfig) -> Examples:
+    loaded = load_preferences(path, layout=config.layout, skip_invalid=config.skip_invalid)
+    if config.objective == "regression":
+        return target_examples(loaded.items)
+    return pair_examples(loaded.items, use_margin=config.use_margin)
+
+
+def _combined(train: Examples, validation: Examples) -> tuple[Examples, Examples]:
+    """Put both example sets over one input table (the scorer encodes it once)."""
+    table = InputTable(
+        train.inputs.prompts + validation.inputs.prompts,
+        train.inputs.responses + validation.inputs.responses,
+    )
+    shift = len(train.inputs)
+    from rewardkit.train.examples import PairExamples, TargetExamples
+
+    if isinstance(train, PairExamples) and isinstance(validation, PairExamples):
+        return (
+            PairExamples(table, train.chosen, train.rejected, train.margin, train.group),
+            PairExamples(
+                table,
+                validation.chosen + shift,
+                validation.rejected + shift,
+                validation.margin,
+                validation.group,
+            ),
+        )
+    assert isinstance(train, TargetExamples)
+    assert isinstance(validation, TargetExamples)
+    return (
+        TargetExamples(table, train.index, train.target, train.group),
+        TargetExamples(table, validation.index + shift, validation.target, validation.group),
+    )
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("rewardkit", "torch", "transformers", "peft", "numpy"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def run_train(
+    data: Path,
+    config: TrainConfig,
+    out: Path,
+    *,
+    validation: Path | None = None,
+    overwrite: bool = False,
+    progress: bool = True,
+    cache: Any = None,
+) -> TrainRun:
+    """Train an RM on ``data`` (validation: ``validation`` or a held-out share of the prompts)
+    and write it to ``out``; resume from ``out/checkpoint`` when the run was interrupted."""
+    from rewardkit.train.loop import run_loop
+    from rewardkit.train.training_log import TrainingLog
+
+    started = time.perf_counter()
+    if overwrite and out.exists():
+        shutil.rmtree(out)
+    examples = _examples(data, config)
+    if validation is not None:
+        train_ex, val_ex = _combined(examples, _examples(validation, config))
+        val: Examples | None = val_ex
+    else:
+        train_ex, val = split_by_group(examples, config.validation_share, config.seed)
+    hashes = {"train": examples_hash(train_ex), "validation": examples_hash(val) if val else ""}
+    hyper = {
+        k: v for k, v in config.model_dump(mode="json").items() if k not in _NOT_HYPERPARAMETERS
+    }
+    fingerprint = {
+        "hyperparameters": json.dumps(hyper, sort_keys=True),
+        "train data": hashes["train"],
+        "validation data": hashes["validation"],
+    }
+    seed_everything(config.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    with TrainingLog(out / LOG_NAME) as log:
+        log.write(
+            "start",
+            config=config.model_dump(mode="json"),
+            learning_rate=config.lr,
+            data=str(data),
+            validation=str(validation) if validation else None,
+            data_hashes=hashes,
+            n_train=len(train_ex),
+            n_validation=len(val) if val else 0,
+            n_inputs=len(train_ex.inputs),
+            versions=_versions(),
+        )
+        t0 = time.perf_counter()
+        factory = TRAINERS.get(config.trainer)
+        scorer = factory(train_ex.inputs, config, cache=cache, progress=progress)
+        log.write("prepared", seconds=round(time.perf_counter() - t0, 3))
+        result = run_loop(scorer, train_ex, val, config, out, log, fingerprint, progress=progress)
+        seconds = round(time.perf_counter() - started, 3)
+        log.write(
+            "end",
+            best_epoch=result.best_epoch,
+            epochs_run=result.epochs_run,
+            stopped_early=result.stopped_early,
+            seconds=seconds,
+        )
+    run = TrainRun(
+        out=out,
+        spec=f"{SPEC_SCHEME[config.trainer]}:{out}",
+        n_train=len(train_ex),
+        n_validation=len(val) if val else 0,
+        best_epoch=result.best_epoch,
+        epochs_run=result.epochs_run,
+        stopped_early=result.stopped_early,
+        history=result.history,
+        seconds=seconds,
+    )
+    _write_manifest(out, data, validation, config, hashes, run)
+    return run
+
+
+def _write_manifest(
+    out: Path,
+    data: Path,
+    validation: Path | None,
+    config: TrainConfig,
+    hashes: dict[str, str],
+    run: TrainRun,
+) -> None:
+    from rewardkit.report import write_json
+
+    write_json(
+        out / MANIFEST_NAME,
+        {
+            "schema_version": 1,
+            "command": "train",
+            "spec": run.spec,
+            "data": str(data),
+            "validation": str(validation) if validation else None,
+            "data_hashes": hashes,
+            "config": config.model_dump(mode="json"),
+            "n_train": run.n_train,
+            "n_validation": run.n_validation,
+            "best_epoch": run.best_epoch,
+            "epochs_run": run.epochs_run,
+            "stopped_early": run.stopped_early,
+            "history": run.history,
+            "versions": _versions(),
+        },
+    )
