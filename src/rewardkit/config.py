@@ -13,16 +13,11 @@ from rewardkit.errors import ConfigError
 C = TypeVar("C", bound=BaseModel)
 
 
-class EvalConfig(BaseModel):
-    """Options of ``rewardkit eval`` (see ``configs/eval.yaml``)."""
+class ScoringOptions(BaseModel):
+    """Loading and scoring options shared by the commands that score data with a model."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seed: int = Field(default=0, ge=0)
-    bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples")
-    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
-    tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")
-    n_bins: int = Field(default=15, ge=2, description="ECE bins")
     batch_size: int = Field(default=32, ge=1, description="inputs per scoring batch")
     max_tokens: int | None = Field(default=None, ge=1, description="padded tokens per batch")
     cache: str | None = Field(default=None, description="score cache file (default per user)")
@@ -31,8 +26,36 @@ class EvalConfig(BaseModel):
     skip_invalid: bool = False
     layout: str | None = None
     split: str | None = None
+
+
+class EvalConfig(ScoringOptions):
+    """Options of ``rewardkit eval`` (see ``configs/eval.yaml``)."""
+
+    seed: int = Field(default=0, ge=0)
+    bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples")
+    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")
+    n_bins: int = Field(default=15, ge=2, description="ECE bins")
     calibration: bool = Field(
         default=True, description="apply the calibrator.json saved beside the model"
+    )
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file of ``option: value`` pairs (an empty file is an empty mapping)."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{path}: expected a mapping of option: value")
+    return loaded
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """pydantic's errors as one line: ``field.path: message; ...``."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
     )
 
 
@@ -43,24 +66,13 @@ def load_config(cls: type[C], path: Path | None, overrides: dict[str, Any]) -> C
         >>> load_config(EvalConfig, None, {"seed": 3, "bootstrap": None}).seed
         3
     """
-    values: dict[str, Any] = {}
-    if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read config: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping of option: value")
-        values.update(loaded)
+    values: dict[str, Any] = read_yaml_mapping(path) if path is not None else {}
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return cls(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
         where = f"{path}: " if path is not None else ""
-        raise ConfigError(f"{where}invalid configuration: {problems}") from exc
+        raise ConfigError(f"{where}invalid configuration: {validation_problems(exc)}") from exc
 
 
 class AgreeConfig(BaseModel):

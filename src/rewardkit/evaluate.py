@@ -29,10 +29,9 @@ from rewardkit.report import (
 from rewardkit.report.html import write_run_report
 from rewardkit.report.manifest import now_iso
 from rewardkit.scoring import (
-    ScoreCache,
     ScoringReport,
-    default_cache_path,
     make_executor,
+    open_score_cache,
     score_items,
     scores_frame,
 )
@@ -121,11 +120,7 @@ def run_eval(
         warnings=list(loaded.report.warnings),
     )
     model = load_model(spec, options)
-    cache = (
-        None
-        if config.no_cache
-        else ScoreCache(Path(config.cache) if config.cache else default_cache_path())
-    )
+    cache = open_score_cache(config.cache, config.no_cache)
     try:
         scored = score_items(
             model,

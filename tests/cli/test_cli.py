@@ -80,8 +80,8 @@ def test_unknown_model_scheme_lists_available(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert (
-        "unknown model scheme 'magic'; available: baseline, builtin, dpo, embed, hf, http, python, scores"
-        in proc.stderr
+        "unknown model scheme 'magic'; available: baseline, builtin, dpo, embed, hf, http, "
+        "python, scores" in proc.stderr
     )
     assert "Traceback" not in proc.stderr
 

@@ -105,8 +105,8 @@ def test_scores_file_validation(tmp_path: Path) -> None:
 def test_unknown_scheme_lists_available() -> None:
     with pytest.raises(
         ConfigError,
-        match="unknown model scheme 'nope'; available: baseline, builtin, dpo, embed, hf, http, python, "
-        "scores",
+        match="unknown model scheme 'nope'; available: baseline, builtin, dpo, embed, hf, http, "
+        "python, scores",
     ):
         load_model("nope:x")
     with pytest.raises(ConfigError, match="unknown baseline 'len'; available: length, random"):

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from rewardkit.cli import options
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig, load_config
 from rewardkit.errors import ConfigError
@@ -123,30 +124,18 @@ def eval_command(
         None, "--tie-value", help="Credit for a score tie in pairwise accuracy [default: 0.5]."
     ),
     n_bins: int | None = typer.Option(None, "--n-bins", help="ECE bins [default: 15]."),
-    batch_size: int | None = typer.Option(
-        None, "--batch-size", help="Responses per scoring batch [default: 32]."
-    ),
-    max_tokens: int | None = typer.Option(
-        None, "--max-tokens", help="Token budget (padded tokens) per batch [default: none]."
-    ),
-    cache: str | None = typer.Option(
-        None,
-        "--cache",
-        help="Score cache file [default: $REWARDKIT_CACHE or ~/.cache/rewardkit/scores.sqlite].",
-    ),
-    no_cache: bool | None = typer.Option(
-        None, "--no-cache", help="Neither read nor write the score cache."
-    ),
-    executor: str | None = typer.Option(None, "--executor", help="local or ray [default: local]."),
+    batch_size: int | None = options.BATCH_SIZE,
+    max_tokens: int | None = options.MAX_TOKENS,
+    cache: str | None = options.CACHE,
+    no_cache: bool | None = options.NO_CACHE,
+    executor: str | None = options.EXECUTOR,
     layout: str | None = typer.Option(
         None,
         "--layout",
         help="Force a layout: rewardbench, trl, hh-rlhf, judgebench [default: detect].",
     ),
-    split: str | None = typer.Option(None, "--split", help="Split of a DatasetDict folder."),
-    skip_invalid: bool | None = typer.Option(
-        None, "--skip-invalid/--strict", help="Skip and report invalid rows instead of failing."
-    ),
+    split: str | None = options.SPLIT,
+    skip_invalid: bool | None = options.SKIP_INVALID,
     max_length: int | None = typer.Option(
         None,
         "--max-length",
@@ -158,15 +147,9 @@ def eval_command(
     padding_side: str | None = typer.Option(
         None, "--padding-side", help="left or right [default: the tokenizer's]."
     ),
-    dtype: str | None = typer.Option(
-        None, "--dtype", help="float32, bfloat16 or float16 [default: float32]."
-    ),
-    device: str | None = typer.Option(
-        None, "--device", help="cpu, cuda, cuda:1 ... [default: cuda when present]."
-    ),
-    trust_remote_code: bool | None = typer.Option(
-        None, "--trust-remote-code", help="Allow a model folder's own Python code."
-    ),
+    dtype: str | None = options.DTYPE,
+    device: str | None = options.DEVICE,
+    trust_remote_code: bool | None = options.TRUST_REMOTE_CODE,
     allow_pickle: bool | None = typer.Option(
         None, "--allow-pickle", help="Allow pickle weight files (can run code)."
     ),

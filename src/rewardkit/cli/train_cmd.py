@@ -71,8 +71,7 @@ def train_command(
     """Train a reward model with a Bradley-Terry (pairwise) or regression loss; validation
     accuracy each epoch, early stopping, resumable checkpoints and a JSONL log in OUT. OUT
     loads in eval as embed:OUT or hf:OUT."""
-    from rewardkit.scoring import ScoreCache
-    from rewardkit.scoring.cache import default_cache_path
+    from rewardkit.scoring import ScoreCache, cache_path
     from rewardkit.train.config import parse_sets
     from rewardkit.train.run import load_train_config, run_train
 
@@ -94,7 +93,7 @@ def train_command(
         parse_sets(sets or []),
     )
     if cfg.trainer == "embed":
-        with ScoreCache(Path(cfg.cache) if cfg.cache else default_cache_path()) as score_cache:
+        with ScoreCache(cache_path(cfg.cache)) as score_cache:
             run = run_train(
                 data, cfg, out, validation=validation, overwrite=overwrite, cache=score_cache
             )

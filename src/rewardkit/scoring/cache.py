@@ -39,6 +39,16 @@ CREATE TABLE IF NOT EXISTS embeddings (
 _LOOKUP_CHUNK = 500
 
 
+def cache_path(path: str | None) -> Path:
+    """``path``, or :func:`default_cache_path` when it is None or empty."""
+    return Path(path) if path else default_cache_path()
+
+
+def open_score_cache(path: str | None, disabled: bool = False) -> ScoreCache | None:
+    """The score cache at :func:`cache_path` of ``path``; None when disabled."""
+    return None if disabled else ScoreCache(cache_path(path))
+
+
 def default_cache_path() -> Path:
     """``$REWARDKIT_CACHE`` if set, else ``$XDG_CACHE_HOME/rewardkit/scores.sqlite``
     (``~/.cache/rewardkit/scores.sqlite``)."""

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import ValidationError
 
+from rewardkit.config import read_yaml_mapping, validation_problems
 from rewardkit.data.load import load_preferences
 from rewardkit.errors import ConfigError
 from rewardkit.registry import Registry
@@ -51,24 +51,14 @@ def load_train_config(
     path: Path | None, flags: dict[str, Any], sets: dict[str, Any] | None = None
 ) -> TrainConfig:
     """Defaults, then the YAML file, then ``--set`` values, then explicit CLI flags."""
-    values: dict[str, Any] = {}
-    if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read config: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping of option: value")
-        values = loaded
+    values: dict[str, Any] = read_yaml_mapping(path) if path is not None else {}
     values = merge(values, sets or {})
     values = merge(values, {k: v for k, v in flags.items() if v is not None})
     try:
         return TrainConfig(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
-        )
         where = f"{path}: " if path is not None else ""
+        problems = validation_problems(exc)
         raise ConfigError(f"{where}invalid training configuration: {problems}") from exc
 
 

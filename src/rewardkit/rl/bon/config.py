@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from rewardkit.config import ScoringOptions
 
 __all__ = ["BonConfig"]
 
 
-class BonConfig(BaseModel):
+class BonConfig(ScoringOptions):
     """Bootstrap, scoring and loading options of a best-of-n run.
 
     Example:
         >>> BonConfig(seed=3).bootstrap
         1000
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     seed: int = Field(default=0, ge=0)
     bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples of the prompts")
@@ -26,11 +26,3 @@ class BonConfig(BaseModel):
         default=None, ge=3, description="largest n of the curves (default: the largest N)"
     )
     group_by: tuple[Literal["domain", "subset"], ...] = ("domain", "subset")
-    batch_size: int = Field(default=32, ge=1, description="inputs per scoring batch")
-    max_tokens: int | None = Field(default=None, ge=1, description="padded tokens per batch")
-    cache: str | None = Field(default=None, description="score cache file (default per user)")
-    no_cache: bool = False
-    executor: str = "local"
-    skip_invalid: bool = False
-    layout: str | None = None
-    split: str | None = None

@@ -35,10 +35,9 @@ from rewardkit.rl.bon.gold import (
 from rewardkit.rl.bon.report import write_bon_report
 from rewardkit.rl.bon.results import CONVENTIONS, SCHEMA_VERSION, analysis_json, estimate_json
 from rewardkit.scoring import (
-    ScoreCache,
     ScoringReport,
-    default_cache_path,
     make_executor,
+    open_score_cache,
     score_items,
 )
 
@@ -97,11 +96,7 @@ def _score(
 ) -> _Scored:
     spec, options = resolve_spec(spec_text, model_options, defaults={"seed": config.seed})
     model = load_model(spec, options)
-    cache = (
-        None
-        if config.no_cache
-        else ScoreCache(Path(config.cache) if config.cache else default_cache_path())
-    )
+    cache = open_score_cache(config.cache, config.no_cache)
     try:
         scored = score_items(
             model,
