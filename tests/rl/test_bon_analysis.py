@@ -124,3 +124,16 @@ def test_constant_gold_gives_nan_gamma_with_warning() -> None:
 def test_rejects_prompts_with_fewer_than_two_candidates() -> None:
     with pytest.raises(ValueError, match="at least 2 candidates"):
         analyse([[np.array([1.0])]], [np.array([1.0])])
+
+
+def test_n_max_beyond_the_largest_n_is_capped() -> None:
+    """k stops at the data: asking for n up to 20 on prompts with 4 candidates changes
+    nothing (no extrapolated integral, no empty points)."""
+    rng = np.random.default_rng(0)
+    gold = [rng.normal(size=4) for _ in range(30)]
+    proxy = [g + rng.normal(size=4) for g in gold]
+    (default,) = analyse([proxy], gold, n_resamples=50)
+    (capped,) = analyse([proxy], gold, n_resamples=50, n_max=20)
+    assert capped.n.tolist() == [1, 2, 3, 4]
+    assert capped.k == default.k
+    assert capped.gamma.value == default.gamma.value

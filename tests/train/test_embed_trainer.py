@@ -103,37 +103,75 @@ def test_log_manifest_and_loss_falls(
     assert manifest["history"] == run.history
 
 
+def _history(out: Path) -> list[dict[str, object]]:
+    """Per-epoch metrics of a run without the timings."""
+    rows = json.loads((out / "train_manifest.json").read_text())["history"]
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("where", "accumulation", "dropout", "at"),
+    [
+        ("score", 1, 0.0, 17),  # mid-epoch, at an optimizer step boundary
+        ("score", 3, 0.2, 16),  # inside an accumulation window, with dropout
+        ("save", 1, 0.2, 2),  # while the second epoch's best model is being written
+    ],
+)
 def test_interrupted_run_resumes_to_the_same_weights(
-    demo: dict[str, Path], cache: ScoreCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: dict[str, Path],
+    cache: ScoreCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    accumulation: int,
+    dropout: float,
+    at: int,
 ) -> None:
+    """Ctrl-C anywhere, then the same command again: the same weights, best epoch and
+    per-epoch history (training losses included) as an uninterrupted run."""
     from rewardkit.train import embed_trainer
 
-    config = _config(patience=None)
+    config = _config(
+        patience=None,
+        grad_accumulation=accumulation,
+        head={"kind": "mlp", "hidden": [32], "dropout": dropout},
+    )
     run_train(demo["train"], config, tmp_path / "full", cache=cache, progress=False)
 
     calls = {"n": 0}
-    original = embed_trainer.EmbedHeadScorer.score
+    original = getattr(embed_trainer.EmbedHeadScorer, where)
 
-    def interrupting(self: embed_trainer.EmbedHeadScorer, rows: np.ndarray) -> object:
+    def interrupting(self: embed_trainer.EmbedHeadScorer, *args: object) -> object:
         calls["n"] += 1
-        if calls["n"] == 17:  # mid-epoch (each epoch has more than 5 batches)
+        if calls["n"] == at:
+            if where == "save":  # a half-written model folder
+                (args[0] / "head.safetensors").write_bytes(b"partial")  # type: ignore[operator]
             raise KeyboardInterrupt
-        return original(self, rows)
+        return original(self, *args)
 
-    monkeypatch.setattr(embed_trainer.EmbedHeadScorer, "score", interrupting)
+    monkeypatch.setattr(embed_trainer.EmbedHeadScorer, where, interrupting)
     with pytest.raises(KeyboardInterrupt):
         run_train(demo["train"], config, tmp_path / "resumed", cache=cache, progress=False)
-    monkeypatch.setattr(embed_trainer.EmbedHeadScorer, "score", original)
+    monkeypatch.setattr(embed_trainer.EmbedHeadScorer, where, original)
     state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
-    assert state["loop"]["batch"] > 0  # saved mid-epoch, at the batch it reached
-    run_train(demo["train"], config, tmp_path / "resumed", cache=cache, progress=False)
+    if where == "score":
+        assert state["loop"]["batch"] > 0  # saved mid-epoch, at the last optimizer step
+        assert state["loop"]["batch"] % accumulation == 0
+    else:
+        assert state["loop"]["epoch"] == 1  # the interrupted epoch is not committed
+    resumed = run_train(demo["train"], config, tmp_path / "resumed", cache=cache, progress=False)
     kinds = [e["event"] for e in read_log(tmp_path / "resumed" / "train_log.jsonl")]
     assert "interrupted" in kinds
     assert "resume" in kinds
     full = (tmp_path / "full" / "head.safetensors").read_bytes()
     assert (tmp_path / "resumed" / "head.safetensors").read_bytes() == full
+    assert _history(tmp_path / "resumed") == _history(tmp_path / "full")
+    assert (
+        resumed.best_epoch
+        == json.loads((tmp_path / "full" / "train_manifest.json").read_text())["best_epoch"]
+    )
 
-    changed = replace(config, seed=5) if False else config.model_copy(update={"seed": 5})
+    changed = config.model_copy(update={"seed": 5})
     with pytest.raises(ConfigError, match="different hyperparameters"):
         run_train(demo["train"], changed, tmp_path / "resumed", cache=cache, progress=False)
 

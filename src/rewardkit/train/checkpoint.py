@@ -34,7 +34,19 @@ class LoopState:
     best_metric: float | None = None
     best_epoch: int | None = None
     bad_epochs: int = 0
+    loss_sum: float = 0.0  # training loss of the current epoch's completed batches
+    loss_count: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def capture_rng() -> dict[str, torch.Tensor]:
+    """The torch generators' state (CPU, and CUDA when it is in use: dropout on a GPU draws
+    from the CUDA generators; never initialise CUDA just for this)."""
+    state = {"__torch_rng__": torch.get_rng_state()}
+    if torch.cuda.is_initialized():  # type: ignore[no-untyped-call]
+        for i, rng in enumerate(torch.cuda.get_rng_state_all()):
+            state[f"__cuda_rng_{i:04d}__"] = rng
+    return state
 
 
 def trainable_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -74,17 +86,15 @@ def save_checkpoint(
     scheduler: Any,
     loop: LoopState,
     fingerprint: dict[str, str],
+    rng: dict[str, torch.Tensor] | None = None,
 ) -> None:
+    """Write the checkpoint; ``rng`` is the generators' state to resume with (default: now)."""
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     save_file(trainable_state(module), str(tmp / WEIGHTS))
     opt_tensors, opt_meta = _flatten_optimizer(optimizer.state_dict())
-    opt_tensors["__torch_rng__"] = torch.get_rng_state()
-    # Dropout on a GPU draws from the CUDA generators (never initialise CUDA just for this).
-    if torch.cuda.is_initialized():  # type: ignore[no-untyped-call]
-        for i, rng in enumerate(torch.cuda.get_rng_state_all()):
-            opt_tensors[f"__cuda_rng_{i}__"] = rng
+    opt_tensors.update(rng if rng is not None else capture_rng())
     save_file(opt_tensors, str(tmp / OPTIMIZER))
     meta = {
         "loop": asdict(loop),
@@ -99,6 +109,15 @@ def save_checkpoint(
         folder.rename(old)
     tmp.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def find_checkpoint(folder: Path) -> Path | None:
+    """``folder``, or the ``.old`` copy a run killed between the two renames of
+    :func:`save_checkpoint` leaves behind; None when there is no checkpoint."""
+    for candidate in (folder, folder.with_name(folder.name + ".old")):
+        if (candidate / STATE).is_file():
+            return candidate
+    return None
 
 
 def load_checkpoint(

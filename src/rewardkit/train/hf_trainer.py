@@ -152,11 +152,12 @@ class HFScorer:
         return out
 
     def save(self, folder: Path) -> None:
-        """Write an ``hf:`` model folder: a plain sequence classifier (LoRA merged in a copy,
-        so training goes on with the adapters), safetensors weights and the tokenizer."""
+        """Write an ``hf:`` model folder: a plain sequence classifier (LoRA merged in a float32
+        copy, so a bf16 base does not round the adapters' update, and training goes on with
+        the adapters), safetensors weights and the tokenizer."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.lora:
-            merged = copy.deepcopy(self.module).merge_and_unload()  # type: ignore[operator]
+            merged = copy.deepcopy(self.module).float().merge_and_unload()  # type: ignore[operator]
             merged.save_pretrained(str(folder))
             del merged
             if self.device.type == "cuda":

@@ -21,7 +21,13 @@ import torch
 import torch.nn.functional as F
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from rewardkit.train.checkpoint import LoopState, load_checkpoint, save_checkpoint
+from rewardkit.train.checkpoint import (
+    LoopState,
+    capture_rng,
+    find_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from rewardkit.train.config import TrainConfig
 from rewardkit.train.examples import Examples, PairExamples, TargetExamples
 from rewardkit.train.training_log import TrainingLog
@@ -168,13 +174,18 @@ def run_loop(
     )
     ckpt = out / CHECKPOINT_DIR
     state = LoopState()
-    if (ckpt / "state.json").is_file():
-        state = load_checkpoint(ckpt, module, optimizer, scheduler, fingerprint)
+    found = find_checkpoint(ckpt)
+    if found is not None:
+        state = load_checkpoint(found, module, optimizer, scheduler, fingerprint)
         log.write("resume", epoch=state.epoch, batch=state.batch, step=state.step)
     stopped_early = state.bad_epochs >= (config.patience or math.inf)
+    # The state is committed only at optimizer-step boundaries and at the end of an epoch, so
+    # an interrupt anywhere resumes from a consistent point: the batches of an unfinished
+    # accumulation window are replayed from the generators' state at the window's start.
+    window_rng = capture_rng()
 
-    def checkpoint() -> None:
-        save_checkpoint(ckpt, module, optimizer, scheduler, state, fingerprint)
+    def checkpoint(rng: dict[str, torch.Tensor]) -> None:
+        save_checkpoint(ckpt, module, optimizer, scheduler, state, fingerprint, rng)
 
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -194,13 +205,15 @@ def run_loop(
                 bar.update(task, description=f"epoch {epoch}/{config.epochs}")
                 order = np.random.default_rng([config.seed, epoch]).permutation(len(train))
                 started = time.perf_counter()
-                losses: list[float] = []
                 module.train()
+                window_rng = capture_rng()
+                pending_sum, pending_count = 0.0, 0
                 for b in range(state.batch, batches_per_epoch):
                     rows = order[b * config.batch_size : (b + 1) * config.batch_size]
                     loss = _batch_loss(scorer, train, rows, config)
                     torch.autograd.backward(loss / config.grad_accumulation)
-                    losses.append(float(loss.detach()))
+                    pending_sum += float(loss.detach())
+                    pending_count += 1
                     last = b == batches_per_epoch - 1
                     if (b + 1) % config.grad_accumulation == 0 or last:
                         if config.max_grad_norm is not None:
@@ -209,28 +222,35 @@ def run_loop(
                         scheduler.step()
                         optimizer.zero_grad(set_to_none=True)
                         state.step += 1
-                    state.batch = b + 1
-                    bar.update(task, advance=1, loss=f"{np.mean(losses[-20:]):.4f}")
-                metrics = _end_epoch(scorer, validation, config, epoch, losses, started, optimizer)
-                state.epoch, state.batch = epoch, 0
-                state.history.append(asdict(metrics))
-                log.write("epoch", **asdict(metrics), step=state.step)
+                        state.batch = b + 1
+                        state.loss_sum += pending_sum
+                        state.loss_count += pending_count
+                        pending_sum, pending_count = 0.0, 0
+                        window_rng = capture_rng()
+                    bar.update(task, advance=1, loss=f"{float(loss.detach()):.4f}")
+                metrics = _end_epoch(scorer, validation, config, epoch, state, started, optimizer)
                 improved = _improved(state, metrics, config)
                 if improved or validation is None:
-                    scorer.save(out)
+                    save_model(scorer, out)
+                # Commit the epoch only now: an interrupt above re-runs validation and saving.
+                state.epoch, state.batch = epoch, 0
+                state.loss_sum, state.loss_count = 0.0, 0
+                state.history.append(asdict(metrics))
                 if improved:
                     state.best_metric = _monitor(metrics, config)
                     state.best_epoch = epoch
                     state.bad_epochs = 0
                 elif validation is not None:
                     state.bad_epochs += 1
+                log.write("epoch", **asdict(metrics), step=state.step)
                 if config.patience is not None and state.bad_epochs >= config.patience:
                     stopped_early = True
                     log.write("early_stop", epoch=epoch, best_epoch=state.best_epoch)
+                window_rng = capture_rng()
                 if epoch % config.checkpoint_every == 0 or stopped_early or epoch == config.epochs:
-                    checkpoint()
+                    checkpoint(window_rng)
     except KeyboardInterrupt:
-        checkpoint()
+        checkpoint(window_rng)
         log.write("interrupted", epoch=state.epoch, batch=state.batch, step=state.step)
         raise
     return TrainResult(
@@ -239,6 +259,12 @@ def run_loop(
         stopped_early=stopped_early,
         history=state.history,
     )
+
+
+def save_model(scorer: TrainableScorer, out: Path) -> None:
+    """Write the model folder; a calibrator fitted to an earlier model no longer applies."""
+    scorer.save(out)
+    (out / "calibrator.json").unlink(missing_ok=True)
 
 
 def _monitor(metrics: EpochMetrics, config: TrainConfig) -> float:
@@ -264,7 +290,7 @@ def _end_epoch(
     validation: Examples | None,
     config: TrainConfig,
     epoch: int,
-    losses: list[float],
+    state: LoopState,
     started: float,
     optimizer: torch.optim.Optimizer,
 ) -> EpochMetrics:
@@ -273,7 +299,7 @@ def _end_epoch(
         val_loss, val_accuracy = validate(scorer, validation, config)
     return EpochMetrics(
         epoch=epoch,
-        train_loss=float(np.mean(losses)) if losses else math.nan,
+        train_loss=state.loss_sum / state.loss_count if state.loss_count else math.nan,
         val_loss=val_loss,
         val_accuracy=val_accuracy,
         learning_rate=float(optimizer.param_groups[0]["lr"]),

@@ -154,7 +154,8 @@ def analyse(
     Args:
         proxies: Per proxy, per prompt, the proxy's score of each candidate.
         gold: Per prompt, the gold score of each candidate.
-        n_max: Largest n (default: the largest number of candidates of any prompt).
+        n_max: Largest n (default, and at most: the largest number of candidates of any
+            prompt; a larger value is capped there, so k never extrapolates).
         n_resamples: Bootstrap resamples of the prompts.
         confidence: Coverage of the percentile intervals.
         seed: Bootstrap seed; the stream is ``rng_for(seed, *stream)``.

@@ -70,7 +70,7 @@ def contribution_matrix(
         selector: Per prompt, the scores that pick the best response (proxy, or gold itself
             for the oracle curve).
         gold: Per prompt, the gold score of each response (same lengths as ``selector``).
-        n_max: Largest n to keep (default: the largest N).
+        n_max: Largest n to keep (default, and at most: the largest N).
 
     Returns:
         The :class:`Contributions` matrix and mask.
@@ -83,7 +83,9 @@ def contribution_matrix(
     if len(selector) != len(gold):
         raise ValueError(f"{len(selector)} selector rows but {len(gold)} gold rows")
     sizes = np.array([len(s) for s in selector], dtype=np.int64)
-    top = int(sizes.max(initial=0)) if n_max is None else int(n_max)
+    largest = int(sizes.max(initial=0))
+    # Never beyond the largest N: the curves (and gamma's upper limit k) stop at the data.
+    top = largest if n_max is None else min(int(n_max), largest)
     values = np.zeros((len(selector), top), dtype=np.float64)
     mask = np.zeros((len(selector), top), dtype=np.float64)
     for size in np.unique(sizes).tolist():

@@ -66,7 +66,14 @@ def gold_from_data(
                 path=path,
                 field="chosen_scores",
             )
-        out.append(np.asarray(scores, dtype=np.float64))
+        values = np.asarray(scores, dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise DataError(
+                f"item {it.id!r} has a non-finite gold score {values.tolist()}",
+                path=path,
+                field="chosen_scores",
+            )
+        out.append(values)
     return out
 
 
