@@ -27,7 +27,10 @@ def _peak(fit: dict[str, Any]) -> tuple[str, str, str]:
     peak = fit["peak_d"]
     n = fit.get("peak_n")
     value = "inf" if peak["value"] is None else fmt(peak["value"], 3)
-    return value, _ci(peak, 3, none="inf"), "-" if n is None else f"{n:.3g}"
+    if n is None:
+        return value, _ci(peak, 3, none="inf"), "-"
+    # A peak far beyond the data (n in the millions and up) is an extrapolation: say so.
+    return value, _ci(peak, 3, none="inf"), f"{n:.3g}" if n < 1e6 else ">1e6"
 
 
 def gamma_table(
