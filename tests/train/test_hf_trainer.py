@@ -158,7 +158,13 @@ def test_full_fine_tuning_learns_and_scores_like_hf(
     assert losses[-1] < 0.5 * losses[0], losses
     logged = [e["train_loss"] for e in read_log(out / "train_log.jsonl") if e["event"] == "epoch"]
     assert logged == losses
-    assert run.spec == f"hf:{out}"
+    # The run's spec is OUT/model.yaml: hf:OUT with the training max_length.
+    assert run.spec == str(out / "model.yaml")
+    from rewardkit.models.registry import resolve_spec
+
+    spec, options = resolve_spec(run.spec)
+    assert spec.startswith(f"hf:{out}")
+    assert options.max_length == _config(base).max_length
 
     # The saved folder scores the training inputs exactly as the model did in training.
     (scorer,) = built
@@ -168,7 +174,7 @@ def test_full_fine_tuning_learns_and_scores_like_hf(
     )
 
     held_out = _write(tmp_path / "held_out.jsonl", _pairs(20, offset=100))
-    result = run_eval(held_out, f"hf:{out}", EvalConfig(bootstrap=100), tmp_path / "eval")
+    result = run_eval(held_out, run.spec, EvalConfig(bootstrap=100), tmp_path / "eval")
     accuracy = result.results_json["metrics"]["accuracy"]["value"]
     assert accuracy > 0.9, accuracy
     before = run_eval(held_out, f"hf:{base}", EvalConfig(bootstrap=100), tmp_path / "eval0")

@@ -59,7 +59,7 @@ def run_calibrate(
     calibrator = make_calibrator(method).fit(diffs)
     report = calibration_report(calibrator, diffs, n_bins=config.n_bins)
     saved = save_calibrator(calibrator, out / CALIBRATOR_FILE)
-    folder = model_folder(model_spec)
+    folder = model_folder(run.results_json["model"]["spec"])  # a YAML spec file resolved
     if folder is not None:
         saved = save_calibrator(calibrator, folder / CALIBRATOR_FILE)
     results = {

@@ -42,6 +42,8 @@ from rewardkit.models.options import ModelOptions
 from rewardkit.train.config import LoraOptions, TrainConfig
 from rewardkit.train.examples import InputTable
 
+SPEC_FILE = "model.yaml"  # hf:. with the training max_length (hf: alone defaults to 2048)
+
 
 def train_device(config: TrainConfig) -> torch.device:
     """``auto`` is the first CUDA device when there is one, else the CPU.
@@ -165,6 +167,10 @@ class HFScorer:
         else:
             self.module.save_pretrained(str(folder))  # type: ignore[operator]
         self.tokenizer.save_pretrained(str(folder))
+        (folder / SPEC_FILE).write_text(
+            "# Score this model as it was trained: rewardkit eval --model OUT/model.yaml\n"
+            f"model: hf:.\nmax_length: {self.inputs.max_length}\n"
+        )
 
 
 def encode_inputs(

@@ -182,6 +182,9 @@ def run_train(
         factory = TRAINERS.get(config.trainer)
         scorer = factory(train_ex.inputs, config, cache=cache, progress=progress)
         log.write("prepared", seconds=round(time.perf_counter() - t0, 3))
+        dtype = getattr(scorer, "dtype", None)
+        if dtype is not None:  # hf: resuming on other hardware must not change precision
+            fingerprint["precision"] = f"{scorer.device.type}/{dtype}"
         result = run_loop(scorer, train_ex, val, config, out, log, fingerprint, progress=progress)
         seconds = round(time.perf_counter() - started, 3)
         log.write(
@@ -193,7 +196,9 @@ def run_train(
         )
     run = TrainRun(
         out=out,
-        spec=f"{SPEC_SCHEME[config.trainer]}:{out}",
+        spec=str(out / "model.yaml")
+        if config.trainer == "hf"
+        else f"{SPEC_SCHEME[config.trainer]}:{out}",
         n_train=len(train_ex),
         n_validation=len(val) if val else 0,
         best_epoch=result.best_epoch,
