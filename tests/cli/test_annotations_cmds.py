@@ -207,3 +207,50 @@ def test_usage_and_input_errors_are_one_line(
         err = capsys.readouterr().err
         assert message in err, (argv, err)
         assert "Traceback" not in err
+
+
+def test_aggregate_writes_training_data_with_texts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--responses/--prompts join the texts in: preferences.jsonl is pairs.jsonl with texts
+    and margins, scored.jsonl one item per prompt with every response's final score; both
+    load as training data."""
+    from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
+    from rewardkit.data.load import load_preferences
+
+    data = write_demo(generate_demo(DemoConfig(seed=2, n_prompts=40)), tmp_path / "data")
+    out = tmp_path / "agg"
+    args = ["annotations", "aggregate", "--ratings", str(data["ratings"])]
+    args += ["--comparisons", str(data["comparisons"]), "--out", str(out)]
+    texts = ["--responses", str(data["responses"]), "--prompts", str(data["prompts"])]
+    assert main([*args, *texts]) == 0
+    assert "training data:" in capsys.readouterr().out
+    responses = pd.read_json(data["responses"], lines=True).set_index("item_id")
+    pairs = pd.read_json(out / "pairs.jsonl", lines=True)
+    loaded = load_preferences(out / "preferences.jsonl").items
+    assert len(loaded) == len(pairs) > 0
+    for item, row in zip(loaded, pairs.to_dict(orient="records"), strict=True):
+        assert item.chosen == (responses.loc[row["chosen"], "text"],)
+        assert item.rejected == (responses.loc[row["rejected"], "text"],)
+        assert item.margin == pytest.approx(row["margin"])
+    items = pd.read_parquet(out / "items.parquet")
+    scored = load_preferences(out / "scored.jsonl").items
+    assert len(scored) == items["prompt_id"].nunique()
+    for item in scored:
+        group = items[items["prompt_id"] == item.id].sort_values("rank_in_prompt")
+        assert item.chosen == (responses.loc[group["item_id"].iloc[0], "text"],)
+        expected = group["final"].tolist()
+        got = [*(item.chosen_scores or ()), *(item.rejected_scores or ())]
+        assert got == pytest.approx(expected)
+    results = json.loads((out / "results.json").read_text())
+    assert results["training_data"] == {
+        "preferences": "preferences.jsonl",
+        "scored": "scored.jsonl",
+    }
+
+    assert main([*args, "--responses", str(data["responses"])]) == 2
+    assert "--responses and --prompts go together" in capsys.readouterr().err
+    short = tmp_path / "short.jsonl"
+    short.write_text("\n".join(data["responses"].read_text().splitlines()[1:]) + "\n")
+    assert main([*args, "--responses", str(short), "--prompts", str(data["prompts"])]) == 2
+    assert "has no row in the responses table" in capsys.readouterr().err

@@ -103,12 +103,17 @@ def run_aggregate(
     *,
     criteria: list[str] | None = None,
     default_criterion: str | None = None,
+    texts: tuple[Path, Path] | None = None,
 ) -> AggregateRun:
-    """``rewardkit annotations aggregate``: per-item scores, training pairs and targets."""
+    """``rewardkit annotations aggregate``: per-item scores, training pairs and targets; with
+    ``texts`` = (responses table, prompts table) also ``preferences.jsonl`` and
+    ``scored.jsonl`` with the texts joined in, ready for ``rewardkit train``."""
     run = RunDir(out)
     inputs: dict[str, str | Path] = {"ratings": ratings_path}
     if comparisons_path is not None:
         inputs["comparisons"] = comparisons_path
+    if texts is not None:
+        inputs.update(responses=texts[0], prompts=texts[1])
     manifest = build_manifest(
         command="annotations aggregate",
         config=config.model_dump(),
@@ -133,6 +138,11 @@ def run_aggregate(
         "command": "annotations aggregate",
         **result.to_json(),
     }
+    if texts is not None:
+        from rewardkit.annotations.training_data import write_training_data
+
+        written = write_training_data(result, texts[0], texts[1], out)
+        results["training_data"] = {name: path.name for name, path in written.items()}
     write_json(run.file("results.json"), results)
     run.log("done", n_items=len(result.items), n_pairs=len(result.pairs))
     run.finish_manifest(manifest)

@@ -195,9 +195,19 @@ def aggregate_command(
     criterion: str | None = typer.Option(
         None, "--criterion", help="Criterion of a wide table without a criterion column."
     ),
+    responses: Path | None = typer.Option(
+        None,
+        "--responses",
+        help="Responses table (item_id, prompt_id, text): also write training data with texts.",
+    ),
+    prompts: Path | None = typer.Option(
+        None, "--prompts", help="Prompts table (prompt_id, prompt[, domain]); with --responses."
+    ),
 ) -> None:
     """Weighted criteria, Borda or Bradley-Terry from comparisons, their blend, deterministic
-    tie-breaking; writes items.parquet, pairs.jsonl, targets.jsonl and excluded.json."""
+    tie-breaking; writes items.parquet, pairs.jsonl, targets.jsonl and excluded.json, and with
+    --responses/--prompts preferences.jsonl (pairs with margins) and scored.jsonl (regression
+    targets) for rewardkit train."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate
     from rewardkit.config import load_config
@@ -223,8 +233,15 @@ def aggregate_command(
                 raise ConfigError(f"--weight {entry!r}: expected NAME=NUMBER")
         overrides["weights"] = weights
     cfg = load_config(AggregationConfig, config, overrides)
+    if (responses is None) != (prompts is None):
+        raise ConfigError("--responses and --prompts go together (texts for the training data)")
     run = run_aggregate(
-        ratings, comparisons, cfg, out or default_run_dir("aggregate"), default_criterion=criterion
+        ratings,
+        comparisons,
+        cfg,
+        out or default_run_dir("aggregate"),
+        default_criterion=criterion,
+        texts=None if responses is None or prompts is None else (responses, prompts),
     )
     summary = run.results_json
     if run.result.excluded:
@@ -237,6 +254,8 @@ def aggregate_command(
         + ", ".join(f"{k} {v}" for k, v in summary["tie_breaks"].items()),
         highlight=False,
     )
+    for name in (summary.get("training_data") or {}).values():
+        console.print(f"training data: {run.run_dir / name}", soft_wrap=True)
     console.print(f"run directory: {run.run_dir}", soft_wrap=True)
 
 

@@ -212,46 +212,23 @@ def _has_rows(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0
 
 
-def _annotated_pairs(test_dir: Path, out_file: Path, seed: int) -> Path:
-    """Training-style pairs from the held-out prompts' human annotations (aggregated ratings
-    and comparisons): a third benchmark, labelled by annotators instead of the ground truth."""
+def _annotated_pairs(part_dir: Path, out_file: Path, seed: int) -> Path:
+    """Pairs (with margins and texts) from one split's aggregated human annotations: training
+    data for the train and validation splits, a third benchmark for the test split."""
     from rewardkit.annotations.aggregate import AggregationConfig, aggregate
     from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
-    from rewardkit.curation.splits import read_table
-    from rewardkit.data.records import PreferenceItem
+    from rewardkit.annotations.training_data import pair_items, read_texts
     from rewardkit.data.writers import write_preferences
 
-    ratings = read_ratings(test_dir / "ratings.jsonl", scale=Scale(1, 5))
-    comparisons = read_comparisons(test_dir / "comparisons.jsonl")
+    ratings = read_ratings(part_dir / "ratings.jsonl", scale=Scale(1, 5))
+    comparisons = read_comparisons(part_dir / "comparisons.jsonl")
     result = aggregate(
         ratings.drop(columns=["__row__"]),
         comparisons.drop(columns=["__row__"]),
         AggregationConfig(seed=seed),
     )
-    responses = read_table(test_dir / "responses.jsonl").set_index("item_id")
-    prompts = read_table(test_dir / "prompts.jsonl").set_index("prompt_id")
-    text_of = {str(k): str(v) for k, v in responses["text"].items()}
-    prompt_of = {str(k): str(v) for k, v in prompts["prompt"].items()}
-    domain_of = {str(k): str(v) for k, v in prompts["domain"].items()}
-    items = []
-    for row in result.pairs.to_dict(orient="records"):
-        prompt_id, chosen, rejected = (
-            str(row["prompt_id"]),
-            str(row["chosen"]),
-            str(row["rejected"]),
-        )
-        items.append(
-            PreferenceItem(
-                id=f"{chosen}>{rejected}",
-                prompt=prompt_of[prompt_id],
-                chosen=(text_of[chosen],),
-                rejected=(text_of[rejected],),
-                domain=domain_of[prompt_id],
-                subset="annotated",
-                margin=float(row["margin"]),
-            )
-        )
-    return write_preferences(items, out_file)
+    texts = read_texts(part_dir / "responses.jsonl", part_dir / "prompts.jsonl")
+    return write_preferences(pair_items(result, texts), out_file)
 
 
 def _benchmarks(split_dir: Path, data_dir: Path, seed: int) -> list[SuiteEntry]:
