@@ -331,7 +331,6 @@ def test_training_tokenization_is_hf_scoring_tokenization(base: Path) -> None:
     ("overrides", "env", "message"),
     [
         ({"dtype": "float16"}, {}, "loss scaling"),
-        ({}, {"WORLD_SIZE": "2"}, "one process"),
     ],
 )
 def test_unsupported_setups_are_refused(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -99,6 +100,8 @@ def train_command(
             )
     else:
         run = run_train(data, cfg, out, validation=validation, overwrite=overwrite)
+    if int(os.environ.get("RANK", "0")) != 0:
+        return  # under torchrun, rank 0 reports
     console.print(history_table(run.history, run.best_epoch))
     stop = " (stopped early)" if run.stopped_early else ""
     console.print(

@@ -36,6 +36,8 @@ class LoopState:
     bad_epochs: int = 0
     loss_sum: float = 0.0  # training loss of the current epoch's completed batches
     loss_count: int = 0
+    grad_norm_sum: float = 0.0  # pre-clipping gradient norms of the epoch's optimizer steps
+    grad_norm_count: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
 
 

@@ -18,8 +18,9 @@ bfloat16 is mixed precision: fully fine-tuned weights, LoRA adapters and the hea
 a LoRA run's frozen base is stored in bfloat16. float16 would need loss scaling, which the loop
 does not do, so it is refused.
 
-One process, one device: ``torchrun`` / ``accelerate launch`` with several processes is refused
-rather than run as several copies writing the same folder.
+Several devices: launch with ``torchrun --nproc_per_node N -m rewardkit train ...`` (or
+``accelerate launch``); each process takes the GPU of its ``LOCAL_RANK`` and a share of every
+batch (see :mod:`rewardkit.train.distributed`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ def train_device(config: TrainConfig) -> torch.device:
         device(type='cpu')
     """
     if config.device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if not torch.cuda.is_available():
+            return torch.device("cpu")
+        # Under torchrun each process drives the GPU of its LOCAL_RANK.
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     return torch.device(config.device)
 
 
@@ -74,16 +78,6 @@ def compute_dtype(config: TrainConfig, device: torch.device) -> torch.dtype:
         bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()
         return torch.bfloat16 if bf16 else torch.float32
     return torch.bfloat16 if config.dtype == "bfloat16" else torch.float32
-
-
-def _refuse_multiprocess() -> None:
-    world = int(os.environ.get("WORLD_SIZE", "1") or 1)
-    if world > 1:
-        raise ConfigError(
-            f"WORLD_SIZE={world}: the hf trainer runs in one process on one device; launched "
-            "with torchrun / accelerate launch on several processes it would train copies "
-            "that overwrite each other's folder. Run it as a single process (--device cuda:N)."
-        )
 
 
 def add_lora(model: Any, options: LoraOptions) -> Any:
@@ -196,7 +190,6 @@ def build_scorer(
     LoRA adapters when ``config.lora.r > 0``, and pre-tokenize every input. ``cache`` is not
     used (inputs are tokenized, not embedded)."""
     del cache
-    _refuse_multiprocess()
     transformers = require_transformers()
     assert config.base is not None  # TrainConfig requires it for the hf trainer
     folder = check_weights(config.base, ModelOptions())

@@ -29,6 +29,7 @@ from rewardkit.train.checkpoint import (
     save_checkpoint,
 )
 from rewardkit.train.config import TrainConfig
+from rewardkit.train.distributed import DistContext
 from rewardkit.train.examples import Examples, PairExamples, TargetExamples
 from rewardkit.train.training_log import TrainingLog
 
@@ -49,6 +50,23 @@ class TrainableScorer(Protocol):
         ...
 
 
+def bradley_terry_terms(
+    r_chosen: torch.Tensor,
+    r_rejected: torch.Tensor,
+    margin: torch.Tensor | None = None,
+    center_coef: float = 0.0,
+) -> torch.Tensor:
+    """Per-pair terms of TRL's RewardTrainer loss: ``-logsigmoid(rc - rr - margin)`` plus
+    ``center_coef * (rc + rr)**2``; their mean is the loss."""
+    z = r_chosen - r_rejected
+    if margin is not None:
+        z = z - margin
+    terms = -F.logsigmoid(z)
+    if center_coef:
+        terms = terms + center_coef * (r_chosen + r_rejected) ** 2
+    return terms
+
+
 def bradley_terry_torch(
     r_chosen: torch.Tensor,
     r_rejected: torch.Tensor,
@@ -57,19 +75,14 @@ def bradley_terry_torch(
 ) -> torch.Tensor:
     """TRL's RewardTrainer loss: ``-logsigmoid(rc - rr - margin).mean()`` plus
     ``center_coef * mean((rc + rr)**2)``."""
-    z = r_chosen - r_rejected
-    if margin is not None:
-        z = z - margin
-    loss = -F.logsigmoid(z).mean()
-    if center_coef:
-        loss = loss + center_coef * torch.mean((r_chosen + r_rejected) ** 2)
-    return loss
+    return bradley_terry_terms(r_chosen, r_rejected, margin, center_coef).mean()
 
 
 @dataclass(frozen=True)
 class EpochMetrics:
     epoch: int
     train_loss: float
+    grad_norm: float
     val_loss: float | None
     val_accuracy: float | None
     learning_rate: float
@@ -85,17 +98,27 @@ class TrainResult:
 
 
 def _batch_loss(
-    scorer: TrainableScorer, examples: Examples, rows: np.ndarray, config: TrainConfig
-) -> torch.Tensor:
+    scorer: TrainableScorer,
+    examples: Examples,
+    rows: np.ndarray,
+    config: TrainConfig,
+    denominator: int,
+) -> torch.Tensor | None:
+    """Sum of the per-example loss terms of ``rows`` over ``denominator`` (the global batch
+    size: a rank's share of the batch's mean); None for an empty share."""
+    if rows.size == 0:
+        return None
     if isinstance(examples, PairExamples):
         c, r = examples.chosen[rows], examples.rejected[rows]
         rewards = scorer.score(np.concatenate([c, r]))
         rc, rr = rewards[: rows.size], rewards[rows.size :]
         margin = torch.as_tensor(examples.margin[rows], dtype=rewards.dtype, device=rewards.device)
-        return bradley_terry_torch(rc, rr, margin, config.center_coef)
-    rewards = scorer.score(examples.index[rows])
-    target = torch.as_tensor(examples.target[rows], dtype=rewards.dtype, device=rewards.device)
-    return F.mse_loss(rewards, target)
+        terms = bradley_terry_terms(rc, rr, margin, config.center_coef)
+    else:
+        rewards = scorer.score(examples.index[rows])
+        target = torch.as_tensor(examples.target[rows], dtype=rewards.dtype, device=rewards.device)
+        terms = (rewards - target) ** 2
+    return terms.sum() / denominator
 
 
 @torch.no_grad()
@@ -153,9 +176,13 @@ def run_loop(
     fingerprint: dict[str, str],
     *,
     progress: bool = True,
+    dist: DistContext | None = None,
 ) -> TrainResult:
     """Train ``scorer`` in place; the best epoch's model is saved to ``out`` (the last one
-    when there is no validation set). Resumes from ``out/checkpoint`` when it is there."""
+    when there is no validation set). Resumes from ``out/checkpoint`` when it is there.
+    Under ``torchrun`` (``dist``), every rank trains on its share of each batch and rank 0
+    writes the checkpoints and the model."""
+    dist = dist or DistContext()
     module = scorer.module
     params = [p for p in module.parameters() if p.requires_grad]
     decay = [p for p in params if p.ndim >= 2]
@@ -185,7 +212,8 @@ def run_loop(
     window_rng = capture_rng()
 
     def checkpoint(rng: dict[str, torch.Tensor]) -> None:
-        save_checkpoint(ckpt, module, optimizer, scheduler, state, fingerprint, rng)
+        if dist.main:
+            save_checkpoint(ckpt, module, optimizer, scheduler, state, fingerprint, rng)
 
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -193,7 +221,7 @@ def run_loop(
         TextColumn("{task.completed}/{task.total} batches"),
         TextColumn("loss {task.fields[loss]}"),
         TimeRemainingColumn(),
-        disable=not progress,
+        disable=not progress or not dist.main,
         transient=True,
     )
     try:
@@ -210,14 +238,19 @@ def run_loop(
                 pending_sum, pending_count = 0.0, 0
                 for b in range(state.batch, batches_per_epoch):
                     rows = order[b * config.batch_size : (b + 1) * config.batch_size]
-                    loss = _batch_loss(scorer, train, rows, config)
-                    torch.autograd.backward(loss / config.grad_accumulation)
-                    pending_sum += float(loss.detach())
+                    loss = _batch_loss(scorer, train, dist.shard(rows), config, rows.size)
+                    if loss is not None:
+                        torch.autograd.backward(loss / config.grad_accumulation)
+                        pending_sum += float(loss.detach())
                     pending_count += 1
                     last = b == batches_per_epoch - 1
                     if (b + 1) % config.grad_accumulation == 0 or last:
-                        if config.max_grad_norm is not None:
-                            torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+                        dist.sum_gradients(params)
+                        pending_sum = dist.total(pending_sum, params[0].device)
+                        limit = config.max_grad_norm or math.inf
+                        norm = torch.nn.utils.clip_grad_norm_(params, limit)
+                        state.grad_norm_sum += float(norm)
+                        state.grad_norm_count += 1
                         optimizer.step()
                         scheduler.step()
                         optimizer.zero_grad(set_to_none=True)
@@ -227,14 +260,16 @@ def run_loop(
                         state.loss_count += pending_count
                         pending_sum, pending_count = 0.0, 0
                         window_rng = capture_rng()
-                    bar.update(task, advance=1, loss=f"{float(loss.detach()):.4f}")
+                    shown = "-" if loss is None else f"{float(loss.detach()):.4f}"
+                    bar.update(task, advance=1, loss=shown)
                 metrics = _end_epoch(scorer, validation, config, epoch, state, started, optimizer)
                 improved = _improved(state, metrics, config)
-                if improved or validation is None:
+                if (improved or validation is None) and dist.main:
                     save_model(scorer, out)
                 # Commit the epoch only now: an interrupt above re-runs validation and saving.
                 state.epoch, state.batch = epoch, 0
                 state.loss_sum, state.loss_count = 0.0, 0
+                state.grad_norm_sum, state.grad_norm_count = 0.0, 0
                 state.history.append(asdict(metrics))
                 if improved:
                     state.best_metric = _monitor(metrics, config)
@@ -300,6 +335,9 @@ def _end_epoch(
     return EpochMetrics(
         epoch=epoch,
         train_loss=state.loss_sum / state.loss_count if state.loss_count else math.nan,
+        grad_norm=state.grad_norm_sum / state.grad_norm_count
+        if state.grad_norm_count
+        else math.nan,
         val_loss=val_loss,
         val_accuracy=val_accuracy,
         learning_rate=float(optimizer.param_groups[0]["lr"]),

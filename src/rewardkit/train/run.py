@@ -142,12 +142,24 @@ def run_train(
 ) -> TrainRun:
     """Train an RM on ``data`` (validation: ``validation`` or a held-out share of the prompts)
     and write it to ``out``; resume from ``out/checkpoint`` when the run was interrupted."""
+    import torch
+
+    from rewardkit.train.distributed import init_distributed, world_size
     from rewardkit.train.loop import run_loop
-    from rewardkit.train.training_log import TrainingLog
+    from rewardkit.train.training_log import NullLog, TrainingLog
 
     started = time.perf_counter()
-    if overwrite and out.exists():
+    if world_size() > 1 and config.trainer != "hf":
+        raise ConfigError(
+            f"the {config.trainer} trainer runs in one process (an embedding head trains in "
+            "seconds); launch it without torchrun / accelerate"
+        )
+    dist = init_distributed(
+        use_cuda=config.trainer == "hf" and config.device != "cpu" and torch.cuda.is_available()
+    )
+    if overwrite and out.exists() and dist.main:
         shutil.rmtree(out)
+    dist.barrier()
     examples = _examples(data, config)
     if validation is not None:
         train_ex, val_ex = _combined(examples, _examples(validation, config))
@@ -165,9 +177,10 @@ def run_train(
     }
     seed_everything(config.seed)
     out.mkdir(parents=True, exist_ok=True)
-    with TrainingLog(out / LOG_NAME) as log:
+    with TrainingLog(out / LOG_NAME) if dist.main else NullLog() as log:
         log.write(
             "start",
+            world_size=dist.world,
             config=config.model_dump(mode="json"),
             learning_rate=config.lr,
             data=str(data),
@@ -185,7 +198,9 @@ def run_train(
         dtype = getattr(scorer, "dtype", None)
         if dtype is not None:  # hf: resuming on other hardware must not change precision
             fingerprint["precision"] = f"{scorer.device.type}/{dtype}"
-        result = run_loop(scorer, train_ex, val, config, out, log, fingerprint, progress=progress)
+        result = run_loop(
+            scorer, train_ex, val, config, out, log, fingerprint, progress=progress, dist=dist
+        )
         seconds = round(time.perf_counter() - started, 3)
         log.write(
             "end",
@@ -207,7 +222,9 @@ def run_train(
         history=result.history,
         seconds=seconds,
     )
-    _write_manifest(out, data, validation, config, hashes, run)
+    if dist.main:
+        _write_manifest(out, data, validation, config, hashes, run)
+    dist.barrier()
     return run
 
 

@@ -38,6 +38,19 @@ class TrainingLog:
         self.close()
 
 
+class NullLog(TrainingLog):
+    """The log of a rank other than 0 in a distributed run: writes nothing."""
+
+    def __init__(self) -> None:
+        pass
+
+    def write(self, event: str, **fields: Any) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 def read_log(path: Path) -> list[dict[str, Any]]:
     """The log's events (a torn last line from a killed run is ignored)."""
     events = []
