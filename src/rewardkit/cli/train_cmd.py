@@ -18,13 +18,14 @@ def _cell(row: dict[str, float | None], key: str, digits: int = 4) -> str:
 
 def history_table(history: list[dict[str, float | None]], best_epoch: int | None) -> Table:
     table = Table(title="training", title_justify="left")
-    for name in ("epoch", "train loss", "val loss", "val accuracy", "lr", "seconds"):
+    for name in ("epoch", "train loss", "grad norm", "val loss", "val accuracy", "lr", "seconds"):
         table.add_column(name, justify="right")
     for row in history:
         mark = " *" if row["epoch"] == best_epoch else ""
         table.add_row(
             f"{row['epoch']}{mark}",
             _cell(row, "train_loss"),
+            _cell(row, "grad_norm", 3),
             _cell(row, "val_loss"),
             _cell(row, "val_accuracy"),
             f"{row['learning_rate']:.2e}",
