@@ -50,26 +50,48 @@ def _table(path: Path, needed: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+def _mapping(frame: pd.DataFrame, key: str, value: str, path: Path) -> dict[str, str]:
+    """``key -> value`` with one row per key and no missing values (file, row, field named)."""
+    out: dict[str, str] = {}
+    for row, (k, v) in enumerate(zip(frame[key], frame[value], strict=True), start=1):
+        if pd.isna(k) or pd.isna(v):
+            field = key if pd.isna(k) else value
+            raise DataError("missing value", path=path, row=row, field=field)
+        if str(k) in out:
+            raise DataError(f"duplicate {key} {k!r}", path=path, row=row, field=key)
+        out[str(k)] = str(v)
+    return out
+
+
 def read_texts(responses: Path, prompts: Path) -> TextTables:
-    """Read the responses and prompts tables (any format the readers take)."""
+    """Read the responses and prompts tables (any format the readers take); a missing text
+    or id, or an id given twice, stops with its file, row and field. Missing domains stay
+    missing."""
     r = _table(responses, ("item_id", "prompt_id", "text"))
     p = _table(prompts, ("prompt_id", "prompt"))
-    domain = (
-        dict(zip(p["prompt_id"].astype(str), p["domain"].astype(str), strict=True))
-        if "domain" in p.columns
-        else {}
-    )
+    domain: dict[str, str] = {}
+    if "domain" in p.columns:
+        domain = {
+            str(k): str(v)
+            for k, v in zip(p["prompt_id"], p["domain"], strict=True)
+            if not pd.isna(v)
+        }
     return TextTables(
-        response=dict(zip(r["item_id"].astype(str), r["text"].astype(str), strict=True)),
-        prompt_of_item=dict(zip(r["item_id"].astype(str), r["prompt_id"].astype(str), strict=True)),
-        prompt=dict(zip(p["prompt_id"].astype(str), p["prompt"].astype(str), strict=True)),
+        response=_mapping(r, "item_id", "text", responses),
+        prompt_of_item=_mapping(r, "item_id", "prompt_id", responses),
+        prompt=_mapping(p, "prompt_id", "prompt", prompts),
         domain=domain,
     )
 
 
-def _text(texts: TextTables, item_id: str, source: str) -> str:
+def _text(texts: TextTables, item_id: str, source: str, prompt_id: str | None = None) -> str:
     if item_id not in texts.response:
         raise DataError(f"item {item_id!r} of the {source} has no row in the responses table")
+    if prompt_id is not None and texts.prompt_of_item[item_id] != prompt_id:
+        raise DataError(
+            f"item {item_id!r} belongs to prompt {texts.prompt_of_item[item_id]!r} in the "
+            f"responses table but to {prompt_id!r} in the {source}"
+        )
     return texts.response[item_id]
 
 
@@ -103,8 +125,8 @@ def pair_items(result: AggregationResult, texts: TextTables) -> list[PreferenceI
             PreferenceItem(
                 id=f"{chosen}>{rejected}",
                 prompt=_prompt(texts, prompt_id),
-                chosen=(_text(texts, chosen, "pairs"),),
-                rejected=(_text(texts, rejected, "pairs"),),
+                chosen=(_text(texts, chosen, "pairs", prompt_id),),
+                rejected=(_text(texts, rejected, "pairs", prompt_id),),
                 domain=texts.domain.get(prompt_id),
                 subset="annotated",
                 margin=float(row["margin"]),
@@ -123,7 +145,7 @@ def scored_items(result: AggregationResult, texts: TextTables) -> list[Preferenc
         finals = [float(x) for x in group["final"]]
         if len(ids) < 2:
             continue
-        responses = [_text(texts, i, "aggregated items") for i in ids]
+        responses = [_text(texts, i, "aggregated items", str(prompt_id)) for i in ids]
         items.append(
             PreferenceItem(
                 id=str(prompt_id),

@@ -38,6 +38,7 @@ class LoopState:
     loss_count: int = 0
     grad_norm_sum: float = 0.0  # pre-clipping gradient norms of the epoch's optimizer steps
     grad_norm_count: int = 0
+    skipped_steps: int = 0  # optimizer steps skipped for a non-finite gradient
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -106,8 +107,8 @@ def save_checkpoint(
     }
     (tmp / STATE).write_text(json.dumps(meta, indent=1, default=float) + "\n")
     old = folder.with_name(folder.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
+    if folder.exists():  # else keep .old: it may be the only checkpoint (after a resume)
+        shutil.rmtree(old, ignore_errors=True)
         folder.rename(old)
     tmp.rename(folder)
     shutil.rmtree(old, ignore_errors=True)

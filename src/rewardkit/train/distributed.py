@@ -11,9 +11,11 @@ only rank 0 writes the log, checkpoints and the model.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import torch
@@ -57,6 +59,25 @@ class DistContext:
                 p.grad = torch.zeros_like(p)
             torch.distributed.all_reduce(p.grad)
 
+    def from_main(self, values: Sequence[float | None], device: torch.device) -> list[float | None]:
+        """Rank 0's ``values`` on every rank (None travels as NaN), so decisions taken from
+        them (best epoch, early stopping) cannot differ between ranks."""
+        if not self.active:
+            return list(values)
+        t = torch.tensor(
+            [math.nan if v is None else v for v in values], dtype=torch.float64, device=device
+        )
+        torch.distributed.broadcast(t, src=0)
+        return [None if math.isnan(v) else v for v in t.tolist()]
+
+    def any(self, flag: bool, device: torch.device) -> bool:
+        """True on every rank when it is true on some rank."""
+        if not self.active:
+            return flag
+        t = torch.tensor([1.0 if flag else 0.0], device=device)
+        torch.distributed.all_reduce(t, op=torch.distributed.ReduceOp.MAX)
+        return bool(t.item() > 0)
+
     def total(self, value: float, device: torch.device) -> float:
         """Sum of ``value`` over the ranks."""
         if not self.active:
@@ -81,5 +102,14 @@ def init_distributed(use_cuda: bool) -> DistContext:
     if not torch.distributed.is_initialized():
         if use_cuda:
             torch.cuda.set_device(local)
-        torch.distributed.init_process_group(backend="nccl" if use_cuda else "gloo")
+        # Rank 0 saves (a LoRA merge, a large checkpoint) while the others wait in the next
+        # collective: allow for that rather than the 10-minute default.
+        torch.distributed.init_process_group(
+            backend="nccl" if use_cuda else "gloo", timeout=timedelta(hours=2)
+        )
     return DistContext(rank=rank, world=world, local_rank=local)
+
+
+def shutdown(context: DistContext) -> None:
+    if context.active and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()

@@ -53,11 +53,21 @@ def train_device(config: TrainConfig) -> torch.device:
         >>> train_device(TrainConfig(trainer="hf", base="m", device="cpu"))
         device(type='cpu')
     """
-    if config.device == "auto":
+    several = int(os.environ.get("WORLD_SIZE", "1") or 1) > 1
+    if config.device in {"auto", "cuda"}:
         if not torch.cuda.is_available():
+            if config.device == "cuda":
+                raise ConfigError("device cuda: no CUDA device is available")
             return torch.device("cpu")
-        # Under torchrun each process drives the GPU of its LOCAL_RANK.
-        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        # Under torchrun each process drives the GPU of its LOCAL_RANK (when a launcher
+        # leaves each process one visible GPU, that is GPU 0).
+        local = int(os.environ.get("LOCAL_RANK", "0")) if several else 0
+        return torch.device("cuda", local if local < torch.cuda.device_count() else 0)
+    if several and config.device.startswith("cuda:"):
+        raise ConfigError(
+            f"device {config.device} under torchrun would put every process on one GPU; "
+            "use device auto or cuda (each process takes the GPU of its LOCAL_RANK)"
+        )
     return torch.device(config.device)
 
 
@@ -153,7 +163,9 @@ class HFScorer:
         the adapters), safetensors weights and the tokenizer."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.lora:
-            merged = copy.deepcopy(self.module).float().merge_and_unload()  # type: ignore[operator]
+            # On the CPU: a float32 copy of a large model beside the live one and its optimizer
+            # state would not fit on the GPU.
+            merged = copy.deepcopy(self.module).to("cpu").float().merge_and_unload()  # type: ignore[operator]
             merged.save_pretrained(str(folder))
             del merged
             if self.device.type == "cuda":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from rewardkit.train.checkpoint import (
 from rewardkit.train.config import TrainConfig
 from rewardkit.train.distributed import DistContext
 from rewardkit.train.examples import Examples, PairExamples, TargetExamples
+from rewardkit.train.interrupts import StopRequest, TrainingInterrupted, deferred_interrupts
 from rewardkit.train.training_log import TrainingLog
 
 CHECKPOINT_DIR = "checkpoint"
@@ -224,8 +226,23 @@ def run_loop(
         disable=not progress or not dist.main,
         transient=True,
     )
+    device = params[0].device
+
+    def stop_here(request: StopRequest) -> None:
+        """At a consistent point: if any rank was asked to stop, checkpoint and stop."""
+        if dist.any(request.requested, device):
+            checkpoint(window_rng)
+            log.write(
+                "interrupted",
+                epoch=state.epoch,
+                batch=state.batch,
+                step=state.step,
+                signal=request.signal_name,
+            )
+            raise TrainingInterrupted
+
     try:
-        with bar:
+        with bar, deferred_interrupts() as request:
             task = bar.add_task("training", total=batches_per_epoch * config.epochs, loss="-")
             bar.update(task, completed=state.epoch * batches_per_epoch + state.batch)
             while state.epoch < config.epochs and not stopped_early:
@@ -246,13 +263,19 @@ def run_loop(
                     last = b == batches_per_epoch - 1
                     if (b + 1) % config.grad_accumulation == 0 or last:
                         dist.sum_gradients(params)
-                        pending_sum = dist.total(pending_sum, params[0].device)
-                        limit = config.max_grad_norm or math.inf
-                        norm = torch.nn.utils.clip_grad_norm_(params, limit)
-                        state.grad_norm_sum += float(norm)
-                        state.grad_norm_count += 1
-                        optimizer.step()
-                        scheduler.step()
+                        pending_sum = dist.total(pending_sum, device)
+                        norm = _gradient_norm(params, config.max_grad_norm)
+                        if math.isfinite(norm):
+                            state.grad_norm_sum += norm
+                            state.grad_norm_count += 1
+                            optimizer.step()
+                            scheduler.step()
+                        else:  # skip the update rather than spread NaN into every weight
+                            state.skipped_steps += 1
+                            log.write("nonfinite_gradient", epoch=epoch, step=state.step)
+                            with warnings.catch_warnings():  # keep the schedule's position
+                                warnings.filterwarnings("ignore", "Detected call of")
+                                scheduler.step()
                         optimizer.zero_grad(set_to_none=True)
                         state.step += 1
                         state.batch = b + 1
@@ -260,9 +283,12 @@ def run_loop(
                         state.loss_count += pending_count
                         pending_sum, pending_count = 0.0, 0
                         window_rng = capture_rng()
+                        stop_here(request)
                     shown = "-" if loss is None else f"{float(loss.detach()):.4f}"
                     bar.update(task, advance=1, loss=shown)
-                metrics = _end_epoch(scorer, validation, config, epoch, state, started, optimizer)
+                metrics = _end_epoch(
+                    scorer, validation, config, epoch, state, started, optimizer, dist
+                )
                 improved = _improved(state, metrics, config)
                 if (improved or validation is None) and dist.main:
                     save_model(scorer, out)
@@ -284,7 +310,12 @@ def run_loop(
                 window_rng = capture_rng()
                 if epoch % config.checkpoint_every == 0 or stopped_early or epoch == config.epochs:
                     checkpoint(window_rng)
+                stop_here(request)
+    except TrainingInterrupted:
+        raise
     except KeyboardInterrupt:
+        # Raised in the middle of a step (a second Ctrl-C, a test): the state still describes
+        # the last step boundary.
         checkpoint(window_rng)
         log.write("interrupted", epoch=state.epoch, batch=state.batch, step=state.step)
         raise
@@ -294,6 +325,14 @@ def run_loop(
         stopped_early=stopped_early,
         history=state.history,
     )
+
+
+def _gradient_norm(params: list[torch.nn.Parameter], max_norm: float | None) -> float:
+    """The total gradient norm before clipping; clips to ``max_norm`` when it is set."""
+    if max_norm is not None:
+        return float(torch.nn.utils.clip_grad_norm_(params, max_norm))
+    grads = [p.grad for p in params if p.grad is not None]
+    return float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
 
 
 def save_model(scorer: TrainableScorer, out: Path) -> None:
@@ -328,10 +367,15 @@ def _end_epoch(
     state: LoopState,
     started: float,
     optimizer: torch.optim.Optimizer,
+    dist: DistContext,
 ) -> EpochMetrics:
     val_loss = val_accuracy = None
     if validation is not None:
         val_loss, val_accuracy = validate(scorer, validation, config)
+        # Rank 0's figures everywhere: ranks on different hardware could differ in the last
+        # bits and then disagree on the best epoch or on stopping, and deadlock.
+        device = next(scorer.module.parameters()).device
+        val_loss, val_accuracy = dist.from_main([val_loss, val_accuracy], device)
     return EpochMetrics(
         epoch=epoch,
         train_loss=state.loss_sum / state.loss_count if state.loss_count else math.nan,

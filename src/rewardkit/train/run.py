@@ -144,7 +144,7 @@ def run_train(
     and write it to ``out``; resume from ``out/checkpoint`` when the run was interrupted."""
     import torch
 
-    from rewardkit.train.distributed import init_distributed, world_size
+    from rewardkit.train.distributed import init_distributed, shutdown, world_size
     from rewardkit.train.loop import run_loop
     from rewardkit.train.training_log import NullLog, TrainingLog
 
@@ -195,6 +195,8 @@ def run_train(
         factory = TRAINERS.get(config.trainer)
         scorer = factory(train_ex.inputs, config, cache=cache, progress=progress)
         log.write("prepared", seconds=round(time.perf_counter() - t0, 3))
+        if dist.active:  # the same initial weights everywhere, a different dropout per rank
+            torch.manual_seed(config.seed + 1_000_003 * dist.rank)
         dtype = getattr(scorer, "dtype", None)
         if dtype is not None:  # hf: resuming on other hardware must not change precision
             fingerprint["precision"] = f"{scorer.device.type}/{dtype}"
@@ -225,6 +227,7 @@ def run_train(
     if dist.main:
         _write_manifest(out, data, validation, config, hashes, run)
     dist.barrier()
+    shutdown(dist)
     return run
 
 
