@@ -77,6 +77,14 @@ class EmbedHeadScorer:
             ),
         )
 
+    def init_output_bias(self, value: float) -> None:
+        """Start the output at ``value`` (regression: the mean target), so the first epochs
+        learn the differences between responses rather than the targets' offset."""
+        last = self.module[-1]
+        assert isinstance(last, torch.nn.Linear)
+        with torch.no_grad():
+            last.bias.fill_(value)
+
     def score(self, rows: np.ndarray) -> torch.Tensor:
         out: torch.Tensor = self.module(self.embeddings[torch.as_tensor(rows)])
         return out[:, 0]

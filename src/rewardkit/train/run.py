@@ -28,6 +28,7 @@ from rewardkit.train.config import TrainConfig, merge
 from rewardkit.train.examples import (
     Examples,
     InputTable,
+    TargetExamples,
     examples_hash,
     pair_examples,
     split_by_group,
@@ -195,6 +196,8 @@ def run_train(
         factory = TRAINERS.get(config.trainer)
         scorer = factory(train_ex.inputs, config, cache=cache, progress=progress)
         log.write("prepared", seconds=round(time.perf_counter() - t0, 3))
+        if isinstance(train_ex, TargetExamples) and hasattr(scorer, "init_output_bias"):
+            scorer.init_output_bias(float(np.mean(train_ex.target)))
         if dist.active:  # the same initial weights everywhere, a different dropout per rank
             torch.manual_seed(config.seed + 1_000_003 * dist.rank)
         dtype = getattr(scorer, "dtype", None)
