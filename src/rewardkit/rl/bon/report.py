@@ -165,7 +165,7 @@ def render_bon_report(results: Mapping[str, Any]) -> str:
     gold_text = gold.get("spec") or gold.get("path") or gold.get("source", "")
     meta = (
         '<dl class="meta">'
-        f"<dt>data</dt><dd>{escape(str(data.get('path', 'in-memory items')))}</dd>"
+        f"<dt>data</dt><dd>{escape(str(data.get('file', 'in-memory items')))}</dd>"
         f"<dt>prompts</dt><dd>{data.get('n_prompts', '')}</dd>"
         f"<dt>candidates per prompt</dt><dd>{escape(str(data.get('n_candidates', '')))}</dd>"
         f"<dt>gold</dt><dd>{escape(str(gold_text))}</dd>"

@@ -32,6 +32,7 @@ from rewardkit.rl.bon.gold import (
     gold_from_labels,
     read_gold_scores,
 )
+from rewardkit.rl.bon.groups import analyse_groups
 from rewardkit.rl.bon.report import write_bon_report
 from rewardkit.rl.bon.results import CONVENTIONS, SCHEMA_VERSION, analysis_json, estimate_json
 from rewardkit.scoring import (
@@ -173,43 +174,6 @@ def _gold(
     return arrays, {"source": "array"}, None
 
 
-def _group_names(items: Sequence[PreferenceItem], kind: str) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        name = getattr(it, kind)
-        if name:
-            groups.setdefault(str(name), []).append(i)
-    return dict(sorted(groups.items()))
-
-
-def _analyse_groups(
-    items: Sequence[PreferenceItem],
-    gold: list[FloatArray],
-    proxies: dict[str, list[FloatArray]],
-    config: BonConfig,
-) -> dict[str, dict[str, dict[str, BonAnalysis]]]:
-    out: dict[str, dict[str, dict[str, BonAnalysis]]] = {spec: {} for spec in proxies}
-    for kind in config.group_by:
-        names = _group_names(items, kind)
-        if len(names) < 2 and sum(map(len, names.values())) == len(items):
-            continue  # one group holding everything repeats the overall analysis
-        for spec in proxies:
-            out[spec][kind] = {}
-        for name, idx in names.items():
-            res = analyse(
-                [[scores[i] for i in idx] for scores in proxies.values()],
-                [gold[i] for i in idx],
-                n_max=config.n_max,
-                n_resamples=config.bootstrap,
-                confidence=config.confidence,
-                seed=config.seed,
-                stream=("bon", kind, name),
-            )
-            for spec, a in zip(proxies, res, strict=True):
-                out[spec][kind][name] = a
-    return out
-
-
 def _scores_frame(
     items: Sequence[PreferenceItem], gold: list[FloatArray], proxies: dict[str, list[FloatArray]]
 ) -> pd.DataFrame:
@@ -240,7 +204,7 @@ def _data_json(items: Sequence[PreferenceItem], report: LoadReport | None) -> di
     }
     if report is not None:
         doc = {
-            "path": report.path,
+            "file": report.path.replace("\\", "/").rsplit("/", 1)[-1],
             "format": report.file_format,
             "layout": report.layout,
             "n_rows": report.n_rows,
@@ -354,7 +318,7 @@ def run_bon(
         seed=cfg.seed,
     )
     analyses = dict(zip(proxy_scores, overall, strict=True))
-    groups = _analyse_groups(items, gold_arrays, proxy_scores, cfg)
+    groups = analyse_groups(items, gold_arrays, proxy_scores, cfg)
     entries = []
     for s in scored:
         entry = {"spec": s.spec, "fingerprint": s.fingerprint, **analysis_json(analyses[s.spec])}
