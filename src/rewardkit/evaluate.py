@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 
 from rewardkit.calibration.serialize import calibrator_beside
-from rewardkit.config import EvalConfig
+from rewardkit.config import EvalConfig, ScoringOptions
 from rewardkit.data.load import LoadResult, load_preferences
 from rewardkit.data.records import PreferenceItem, prompt_text
 from rewardkit.metrics import EvaluationResult, MetricConfig, evaluate
-from rewardkit.models.registry import load_model, resolve_spec
+from rewardkit.models.options import ModelOptions
+from rewardkit.models.registry import AnyModel, load_model, resolve_spec
 from rewardkit.report import (
     RunDir,
     build_manifest,
@@ -29,6 +30,7 @@ from rewardkit.report import (
 from rewardkit.report.html import write_run_report
 from rewardkit.report.manifest import now_iso
 from rewardkit.scoring import (
+    Scored,
     ScoringReport,
     make_executor,
     open_score_cache,
@@ -76,6 +78,32 @@ def metric_config(config: EvalConfig) -> MetricConfig:
     )
 
 
+def score_with_options(
+    model: AnyModel,
+    spec: str,
+    options: ModelOptions,
+    items: Sequence[PreferenceItem],
+    config: ScoringOptions,
+    progress: bool | None = None,
+) -> Scored:
+    """Score ``items`` with the batching, cache and executor that ``config`` names (eval and
+    bon share it)."""
+    cache = open_score_cache(config.cache, config.no_cache)
+    try:
+        return score_items(
+            model,
+            items,
+            batch_size=config.batch_size,
+            max_tokens=config.max_tokens,
+            cache=cache,
+            executor=make_executor(config.executor, spec, options),
+            progress=progress,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def run_eval(
     data: Path,
     model_spec: str,
@@ -120,20 +148,7 @@ def run_eval(
         warnings=list(loaded.report.warnings),
     )
     model = load_model(spec, options)
-    cache = open_score_cache(config.cache, config.no_cache)
-    try:
-        scored = score_items(
-            model,
-            loaded.items,
-            batch_size=config.batch_size,
-            max_tokens=config.max_tokens,
-            cache=cache,
-            executor=make_executor(config.executor, spec, options),
-            progress=progress,
-        )
-    finally:
-        if cache is not None:
-            cache.close()
+    scored = score_with_options(model, spec, options, loaded.items, config, progress)
     scores = scored.scores
     write_parquet(run.file("scores.parquet"), scores_frame(loaded.items, scores))
     run.log("scored", fingerprint=model.fingerprint(), **asdict(scored.report))

@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from rewardkit.annotations.aggregate.result import AggregationResult
 from rewardkit.cli.app import app, console, warn
 from rewardkit.config import EvalConfig
 from rewardkit.errors import DataError as MissingDataError
@@ -57,8 +58,11 @@ def _split_sizes(manifest: Path) -> dict[str, int]:
     return {name: int(split["n_groups"]) for name, split in splits.items()}
 
 
-def _annotations(split_dir: Path, truth_file: Path, out: Path, seed: int, bootstrap: int) -> None:
-    """Agreement and aggregation of the training split's campaign, checked against the truth."""
+def _annotations(
+    split_dir: Path, truth_file: Path, out: Path, seed: int, bootstrap: int
+) -> AggregationResult:
+    """Agreement and aggregation of the training split's campaign, checked against the truth;
+    returns the aggregation (the RM's training labels)."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate, run_agree
     from rewardkit.annotations.truth import rank_agreement_with_truth
@@ -95,10 +99,17 @@ def _annotations(split_dir: Path, truth_file: Path, out: Path, seed: int, bootst
         f"({aggregated.run_dir / 'pairs.jsonl'})",
         soft_wrap=True,
     )
+    return aggregated.result
 
 
 def _train_and_calibrate(
-    split_dir: Path, data_dir: Path, out: Path, cache_path: Path, seed: int, bootstrap: int
+    split_dir: Path,
+    data_dir: Path,
+    labels: AggregationResult,
+    out: Path,
+    cache_path: Path,
+    seed: int,
+    bootstrap: int,
 ) -> str | None:
     """Train the embed: RM on the training split's aggregated annotation pairs, calibrate it
     (temperature) on the validation split's, install it as builtin:demo; None when the embed
@@ -109,8 +120,8 @@ def _train_and_calibrate(
     from rewardkit.train.config import TrainConfig
     from rewardkit.train.run import run_train
 
-    train_pairs = _annotated_pairs(
-        split_dir / "train", data_dir / "preferences.annotated-train.jsonl", seed
+    train_pairs = _write_pairs(
+        labels, split_dir / "train", data_dir / "preferences.annotated-train.jsonl"
     )
     folder = out / "models" / "demo-embed"
     try:
@@ -212,13 +223,20 @@ def _has_rows(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0
 
 
-def _annotated_pairs(part_dir: Path, out_file: Path, seed: int) -> Path:
-    """Pairs (with margins and texts) from one split's aggregated human annotations: training
-    data for the train and validation splits, a third benchmark for the test split."""
-    from rewardkit.annotations.aggregate import AggregationConfig, aggregate
-    from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
+def _write_pairs(result: AggregationResult, part_dir: Path, out_file: Path) -> Path:
+    """The aggregated pairs of one split with their texts and margins."""
     from rewardkit.annotations.training_data import pair_items, read_texts
     from rewardkit.data.writers import write_preferences
+
+    texts = read_texts(part_dir / "responses.jsonl", part_dir / "prompts.jsonl")
+    return write_preferences(pair_items(result, texts), out_file)
+
+
+def _annotated_pairs(part_dir: Path, out_file: Path, seed: int) -> Path:
+    """Pairs (with margins and texts) from one split's aggregated human annotations: training
+    data for the validation split, a third benchmark for the test split."""
+    from rewardkit.annotations.aggregate import AggregationConfig, aggregate
+    from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
 
     ratings = read_ratings(part_dir / "ratings.jsonl", scale=Scale(1, 5))
     comparisons = read_comparisons(part_dir / "comparisons.jsonl")
@@ -227,8 +245,7 @@ def _annotated_pairs(part_dir: Path, out_file: Path, seed: int) -> Path:
         comparisons.drop(columns=["__row__"]),
         AggregationConfig(seed=seed),
     )
-    texts = read_texts(part_dir / "responses.jsonl", part_dir / "prompts.jsonl")
-    return write_preferences(pair_items(result, texts), out_file)
+    return _write_pairs(result, part_dir, out_file)
 
 
 def _benchmarks(split_dir: Path, data_dir: Path, seed: int) -> list[SuiteEntry]:
@@ -309,11 +326,13 @@ def demo_command(
     written = write_demo(generate_demo(DemoConfig(seed=seed, n_prompts=prompts)), data_dir)
     console.print(f"demo data: {data_dir} ({', '.join(sorted(written))})", soft_wrap=True)
     split_dir = _curate(data_dir, out / "curated", seed)
-    _annotations(split_dir, written["responses"], out, seed, bootstrap)
+    labels = _annotations(split_dir, written["responses"], out, seed, bootstrap)
     cache_path = out / "cache.sqlite"
     specs = list(BASELINES)
     if embed:
-        trained = _train_and_calibrate(split_dir, data_dir, out, cache_path, seed, bootstrap)
+        trained = _train_and_calibrate(
+            split_dir, data_dir, labels, out, cache_path, seed, bootstrap
+        )
         if trained is not None:
             specs.insert(0, trained)
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))

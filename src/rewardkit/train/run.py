@@ -28,6 +28,7 @@ from rewardkit.train.config import TrainConfig, merge
 from rewardkit.train.examples import (
     Examples,
     InputTable,
+    PairExamples,
     TargetExamples,
     examples_hash,
     pair_examples,
@@ -41,7 +42,6 @@ TRAINERS: Registry[ScorerFactory] = Registry("trainer", check=callable, plugin_p
 TRAINERS.register("embed", "rewardkit.train.embed_trainer:build_scorer")
 TRAINERS.register("hf", "rewardkit.train.hf_trainer:build_scorer")
 
-SPEC_SCHEME = {"embed": "embed", "hf": "hf"}
 LOG_NAME = "train_log.jsonl"
 MANIFEST_NAME = "train_manifest.json"
 # Fields that do not change what is learned: a resumed run may change them.
@@ -98,8 +98,6 @@ def _combined(train: Examples, validation: Examples) -> tuple[Examples, Examples
         train.inputs.responses + validation.inputs.responses,
     )
     shift = len(train.inputs)
-    from rewardkit.train.examples import PairExamples, TargetExamples
-
     if isinstance(train, PairExamples) and isinstance(validation, PairExamples):
         return (
             PairExamples(table, train.chosen, train.rejected, train.margin, train.group),
@@ -216,9 +214,7 @@ def run_train(
         )
     run = TrainRun(
         out=out,
-        spec=str(out / "model.yaml")
-        if config.trainer == "hf"
-        else f"{SPEC_SCHEME[config.trainer]}:{out}",
+        spec=str(out / "model.yaml") if config.trainer == "hf" else f"embed:{out}",
         n_train=len(train_ex),
         n_validation=len(val) if val else 0,
         best_epoch=result.best_epoch,

@@ -19,6 +19,7 @@ import pandas as pd
 from rewardkit.data.load import LoadReport, load_preferences
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import ConfigError, DataError
+from rewardkit.evaluate import score_with_options
 from rewardkit.models.registry import load_model, resolve_spec
 from rewardkit.report import RunDir, build_manifest, write_json, write_parquet
 from rewardkit.report.manifest import now_iso
@@ -37,9 +38,6 @@ from rewardkit.rl.bon.report import write_bon_report
 from rewardkit.rl.bon.results import CONVENTIONS, SCHEMA_VERSION, analysis_json, estimate_json
 from rewardkit.scoring import (
     ScoringReport,
-    make_executor,
-    open_score_cache,
-    score_items,
 )
 
 __all__ = ["BonRun", "GoldScores", "run_bon"]
@@ -97,20 +95,7 @@ def _score(
 ) -> _Scored:
     spec, options = resolve_spec(spec_text, model_options, defaults={"seed": config.seed})
     model = load_model(spec, options)
-    cache = open_score_cache(config.cache, config.no_cache)
-    try:
-        scored = score_items(
-            model,
-            items,
-            batch_size=config.batch_size,
-            max_tokens=config.max_tokens,
-            cache=cache,
-            executor=make_executor(config.executor, spec, options),
-            progress=progress,
-        )
-    finally:
-        if cache is not None:
-            cache.close()
+    scored = score_with_options(model, spec, options, items, config, progress)
     return _Scored(spec, model.fingerprint(), _split(scored.scores, items), scored.report)
 
 
