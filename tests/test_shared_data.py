@@ -23,8 +23,8 @@ HH_FILES = ("harmless-base.test.jsonl.gz", "helpful-base.test.jsonl.gz")
 
 def _hand_length_accuracy(path: Path) -> tuple[float, int, int]:
     """Plain-Python length-baseline accuracy, independent of the library's splitting: cut each
-    transcript at its own last "\n\nAssistant:"; a pair whose prompts then differ, or with an
-    empty response, is one the loader must skip."""
+    transcript at its own last "\n\nAssistant:"; a pair whose prompts then differ is one the
+    loader must skip (an empty response is a valid candidate, scored as given)."""
     wins, n, rows = 0.0, 0, 0
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -36,8 +36,6 @@ def _hand_length_accuracy(path: Path) -> tuple[float, int, int]:
                 continue
             c = row["chosen"][c_cut + len("\n\nAssistant:") :].strip()
             r = row["rejected"][r_cut + len("\n\nAssistant:") :].strip()
-            if not c or not r:
-                continue
             n += 1
             wins += 1.0 if len(c) > len(r) else 0.5 if len(c) == len(r) else 0.0
     return wins / n, n, rows - n

@@ -225,3 +225,89 @@ def test_errors(ratings: pd.DataFrame) -> None:
     dup = pd.concat([ratings, ratings.iloc[[0]]], ignore_index=True)
     with pytest.raises(ValueError, match="duplicate"):
         agreement_report(dup, level="interval", values=VALUES)
+
+
+def _scale_ratings(values: list[float], n_items: int = 12, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        [
+            {
+                "item_id": f"i{i}",
+                "prompt_id": "p",
+                "annotator_id": f"a{a}",
+                "criterion": "c",
+                "value": float(rng.choice(values)),
+            }
+            for i in range(n_items)
+            for a in range(3)
+        ]
+    )
+
+
+def test_fleiss_kappa_is_omitted_on_a_0_100_scale() -> None:
+    values = list(range(101))
+    frame = _scale_ratings(values)
+    rep = agreement_report(frame, level="interval", values=values, n_resamples=50)
+    c = rep.criterion("c")
+    assert c.fleiss_kappa is None
+    assert dict(c.omitted)["fleiss_kappa"].startswith(
+        "Fleiss' kappa omitted: it treats each of the 101 scale points as an unordered category"
+    )
+    doc = c.to_json()
+    assert doc["fleiss_kappa"] is None
+    assert list(doc["omitted"]) == ["fleiss_kappa"]  # type: ignore[arg-type]
+    assert c.alpha.value == pytest.approx(  # alpha is still reported, and right
+        krippendorff.alpha(
+            reliability_data=_matrix(frame, "c").T,
+            level_of_measurement="interval",
+            value_domain=values,
+        ),
+        abs=1e-9,
+    )
+    assert len(c.leniency) == 3
+
+
+@pytest.mark.parametrize(
+    ("level", "n_points", "fleiss"),
+    [
+        ("interval", 11, True),  # 0-10: still a handful of categories
+        ("interval", 12, False),
+        ("ordinal", 12, False),
+        ("nominal", 101, True),  # declared nominal: categories by definition
+    ],
+)
+def test_fleiss_omission_boundary(level: str, n_points: int, fleiss: bool) -> None:
+    values = list(range(n_points))
+    rep = agreement_report(
+        _scale_ratings(values),
+        level=level,  # type: ignore[arg-type]
+        values=values,
+        n_resamples=20,
+    )
+    c = rep.criterion("c")
+    assert (c.fleiss_kappa is not None) is fleiss
+    assert ("fleiss_kappa" in dict(c.omitted)) is not fleiss
+
+
+def test_leniency_is_omitted_on_nominal_codes() -> None:
+    frame = _scale_ratings([0, 1, 2])
+    rep = agreement_report(frame, level="nominal", values=[0, 1, 2], n_resamples=50)
+    c = rep.criterion("c")
+    assert c.leniency == ()
+    assert dict(c.omitted) == {
+        "leniency": "leniency omitted: a mean offset needs ordered values, and the nominal "
+        "codes 0, 1, 2 have no order"
+    }
+    assert c.fleiss_kappa is not None
+    counts = counts_from_matrix(_matrix(frame, "c"), [0, 1, 2])
+    assert c.fleiss_kappa.value == pytest.approx(fleiss_kappa(counts), abs=1e-12)
+    binary = agreement_report(
+        _scale_ratings([0, 1]), level="nominal", values=[0, 1], n_resamples=50
+    ).criterion("c")
+    assert len(binary.leniency) == 3  # two codes: the offset is a difference in rates
+    assert binary.omitted == ()
+
+
+def test_nothing_is_omitted_on_a_likert_scale(report: AgreementReport) -> None:
+    assert all(c.omitted == () and c.fleiss_kappa is not None for c in report.criteria)
+    assert report.to_json()["criteria"]["safety"]["omitted"] == {}  # type: ignore[index]

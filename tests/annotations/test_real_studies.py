@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 import pytest
 
 from annotation_studies import eks, pandalm, qags, squality
 from rewardkit.annotations.runs import agree_on
+from rewardkit.cli.main import main
 from rewardkit.config import AgreeConfig
+from shared_data import shared_path
 
 pytestmark = [
     pytest.mark.shared_data,
@@ -61,3 +67,57 @@ def test_eks_low_agreement_is_called_out() -> None:
     assert c.alpha.value == pytest.approx(-0.039, abs=5e-4)
     assert c.verdict == "below target"
     assert c.alpha.ci_high < 0.6
+
+
+def _cli_agree(tmp_path: Path, layout: str, *files: Path) -> dict[str, Any]:
+    """``rewardkit annotations agree --layout LAYOUT FILE...`` on the files as shipped."""
+    out = tmp_path / layout
+    argv = ["annotations", "agree", "--layout", layout, *map(str, files)]
+    assert main([*argv, "--bootstrap", "100", "--out", str(out)]) == 0
+    results: dict[str, Any] = json.loads((out / "results.json").read_text())
+    assert results["quorum"]["excluded"] == []
+    return results
+
+
+def test_cli_pandalm_as_shipped(tmp_path: Path) -> None:
+    res = _cli_agree(tmp_path, "pandalm", shared_path("pandalm-testset", "testset-v1.json"))
+    c = res["criteria"]["preference"]
+    assert (c["n_items"], c["n_annotators"]) == (999, 3)
+    assert c["fleiss_kappa"]["value"] == pytest.approx(0.864, abs=5e-4)
+    assert c["alpha"]["value"] == pytest.approx(0.864, abs=5e-4)
+    assert "leniency" in c["omitted"]  # codes 0 (tie), 1, 2 have no order
+
+
+@pytest.mark.parametrize(
+    ("name", "kappa", "n_items"), [("cnndm", 0.513, 714), ("xsum", 0.341, 239)]
+)
+def test_cli_qags_as_shipped(tmp_path: Path, name: str, kappa: float, n_items: int) -> None:
+    res = _cli_agree(tmp_path, "qags", shared_path("qags-mturk", f"mturk_{name}.jsonl"))
+    c = res["criteria"]["factuality"]
+    assert c["n_items"] == n_items
+    assert c["fleiss_kappa"]["value"] == pytest.approx(kappa, abs=5e-4)
+
+
+def test_cli_squality_as_shipped(tmp_path: Path) -> None:
+    res = _cli_agree(
+        tmp_path, "squality", shared_path("squality-human-eval", "all-responses.jsonl")
+    )
+    assert res["level"] == "interval"
+    for criterion, expected in (("correctness", 0.459), ("selection", 0.781), ("overall", 0.798)):
+        c = res["criteria"][criterion]
+        assert (c["n_items"], c["n_annotators"]) == (300, 4)
+        assert c["alpha"]["value"] == pytest.approx(expected, abs=5e-4)
+        assert c["fleiss_kappa"] is None  # 101 categories: omitted, with the reason
+        assert "fleiss_kappa" in c["omitted"]
+
+
+def test_cli_eks_as_shipped(tmp_path: Path) -> None:
+    files = [
+        shared_path("eks-mucsum-human-study", f"a{k}_data_with_model_names.json") for k in (1, 2, 3)
+    ]
+    res = _cli_agree(tmp_path, "eks", *files)
+    c = res["criteria"]["quality"]
+    assert (c["n_items"], c["n_ratings"]) == (180, 540)
+    assert c["alpha"]["value"] == pytest.approx(-0.039, abs=5e-4)
+    assert c["verdict"] == "below target"
+    assert sorted(a["annotator_id"] for a in c["leniency"]) == ["a1", "a2", "a3"]

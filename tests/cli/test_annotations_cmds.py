@@ -254,3 +254,88 @@ def test_aggregate_writes_training_data_with_texts(
     short.write_text("\n".join(data["responses"].read_text().splitlines()[1:]) + "\n")
     assert main([*args, "--responses", str(short), "--prompts", str(data["prompts"])]) == 2
     assert "has no row in the responses table" in capsys.readouterr().err
+
+
+def _agree(tmp_path: Path, *args: str) -> int:
+    return main(["annotations", "agree", *args, "--bootstrap", "50", "--out", str(tmp_path / "a")])
+
+
+def _results(tmp_path: Path) -> dict[str, object]:
+    return json.loads((tmp_path / "a" / "results.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_agree_wide_layout_options_and_file_argument(tmp_path: Path) -> None:
+    """A wide table with its own column names, given as the FILE argument."""
+    (tmp_path / "w.csv").write_text(
+        "uid,topic,judge_a,judge_b,judge_c,comment\n"
+        "u1,math,5,5,4,ok\nu2,math,1,2,1,\nu3,law,3,3,4,x\nu4,law,4,5,5,\n"
+    )
+    args = ["--layout", "wide", "--item-column", "uid", "--annotator-columns", "judge_*"]
+    args += ["--domain-column", "topic", "--criterion", "usefulness", "--level", "interval"]
+    assert _agree(tmp_path, str(tmp_path / "w.csv"), *args) == 0
+    results = _results(tmp_path)
+    assert results["layout"] == "wide"
+    usefulness = results["criteria"]["usefulness"]  # type: ignore[index]
+    assert (usefulness["n_items"], usefulness["n_annotators"]) == (4, 3)
+    assert set(usefulness["by_domain"]) == {"law", "math"}
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["config"]["wide_columns"]["annotators"] == ["judge_*"]
+
+
+def test_named_layout_sets_scale_and_level_and_explains_omissions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"idx": i, "instruction": "i", "response1": "a", "response2": "b"}
+        | {"annotator1": x, "annotator2": y, "annotator3": z}
+        for i, (x, y, z) in enumerate([(1, 1, 1), (2, 2, 2), (0, 0, 1), (2, 2, 1), (1, 1, 0)])
+    ]
+    (tmp_path / "testset.json").write_text(json.dumps(rows))
+    assert _agree(tmp_path, "--layout", "pandalm", str(tmp_path / "testset.json")) == 0
+    results = _results(tmp_path)
+    assert (results["level"], results["values"]) == ("nominal", [0.0, 1.0, 2.0])
+    preference = results["criteria"]["preference"]  # type: ignore[index]
+    assert preference["leniency"] == []
+    assert "leniency" in preference["omitted"]
+    captured = capsys.readouterr()
+    assert "warning: leniency omitted: a mean offset needs ordered values" in captured.err
+    assert "annotator leniency" not in captured.out
+    # An explicit option wins over what the layout implies.
+    assert (
+        _agree(
+            tmp_path, "--layout", "pandalm", str(tmp_path / "testset.json"), "--level", "ordinal"
+        )
+        == 0
+    )
+    assert _results(tmp_path)["level"] == "ordinal"
+
+
+def test_fleiss_is_omitted_on_a_0_100_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "r.csv").write_text(
+        "item_id,prompt_id,a1,a2,a3\ni1,p,10,20,15\ni2,p,80,90,70\ni3,p,50,40,60\ni4,p,0,5,10\n"
+    )
+    args = ["--scale", "0-100", "--level", "interval", "--criterion", "usefulness"]
+    assert _agree(tmp_path, "--ratings", str(tmp_path / "r.csv"), *args) == 0
+    captured = capsys.readouterr()
+    assert "omitted" in captured.out  # the Fleiss column
+    assert "warning: Fleiss' kappa omitted: it treats each of the 101 scale points" in captured.err
+    assert _results(tmp_path)["criteria"]["usefulness"]["fleiss_kappa"] is None  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layout", "tall"], "--layout 'tall': expected one of long, wide, pandalm"),
+        (["--layout", "qags", "--item-column", "idx"], "describe the wide layout, not qags"),
+    ],
+)
+def test_layout_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    (tmp_path / "r.csv").write_text(WIDE)
+    assert _agree(tmp_path, str(tmp_path / "r.csv"), *args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

@@ -248,8 +248,8 @@ def test_human_scores(jsonl: MakeJsonl) -> None:
             "row 1: field 'chosen[1]': expected a string, got number",
         ),
         (
-            {"prompt": "p", "chosen": "a", "rejected": "  "},
-            "row 1: field 'rejected': empty response",
+            {"prompt": "p", "chosen": "a", "rejected": ["b", None]},
+            "row 1: field 'rejected[1]': expected a string, got null",
         ),
         (
             {"prompt": 5, "chosen": "a", "rejected": "b"},
@@ -282,7 +282,7 @@ def test_skip_invalid_counts_every_skipped_row(jsonl: MakeJsonl) -> None:
         [
             {**good, "id": "1"},
             {"id": "2", "prompt": "p", "chosen": "a"},
-            {**good, "id": "3", "rejected": ""},
+            {**good, "id": "3", "rejected": []},
             {**good, "id": "1"},
             {**good, "id": "5"},
         ]
@@ -298,7 +298,7 @@ def test_skip_invalid_counts_every_skipped_row(jsonl: MakeJsonl) -> None:
     ]
     assert result.report.skipped_by_reason == {
         "duplicate id '1' (first seen on row 1)": 1,
-        "empty response": 1,
+        "empty list of responses": 1,
         "missing field": 1,
     }
     assert result.report.n_rows == 5

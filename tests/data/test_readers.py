@@ -134,3 +134,19 @@ def test_non_object_line(tmp_path: Path) -> None:
     path.write_text(json.dumps(ROWS[0]) + "\n[1, 2]\n")
     with pytest.raises(DataError, match="row 2: expected a JSON object, got list"):
         read_rows(path)
+
+
+def test_column_oriented_json(tmp_path: Path) -> None:
+    """A ``Dataset.to_dict()`` dump: equal-length column lists, file-level scalars beside them."""
+    columns = {k: [r[k] for r in ROWS] for k in ROWS[0]}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({**columns, "model": "m", "model_type": "classifier"}))
+    _check(path)
+    assert read_rows(path)[1] == {**ROWS[1], "__row__": 2}
+
+
+def test_several_tables_in_one_json_object_are_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"train": ROWS, "test": ROWS}))
+    with pytest.raises(DataError, match="several lists"):
+        read_rows(path)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from rewardkit.annotations.aggregate import AggregationConfig, AggregationResult, aggregate
 from rewardkit.annotations.agreement import AgreementReport, agreement_report
+from rewardkit.annotations.layouts import WideColumns
 from rewardkit.annotations.quorum import ExcludedItem, split_quorum
 from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
 from rewardkit.config import AgreeConfig
@@ -53,28 +55,46 @@ def agree_on(
     return report, excluded
 
 
-def run_agree(ratings_path: Path, config: AgreeConfig, out: Path) -> AgreeRun:
-    """``rewardkit annotations agree``: writes manifest.json and results.json to ``out``."""
+def run_agree(
+    ratings_path: Path | Sequence[Path],
+    config: AgreeConfig,
+    out: Path,
+    *,
+    layout: str | None = None,
+    columns: WideColumns | None = None,
+) -> AgreeRun:
+    """``rewardkit annotations agree``: writes manifest.json and results.json to ``out``.
+
+    ``ratings_path`` is one file, or several for a layout that reads one file per annotator;
+    ``layout`` and ``columns`` say how to read them (:mod:`rewardkit.annotations.layouts`).
+    """
+    paths = [ratings_path] if isinstance(ratings_path, Path) else list(ratings_path)
     run = RunDir(out)
+    inputs: dict[str, str | Path] = {"ratings": paths[0]}
+    inputs.update({f"ratings_{i}": p for i, p in enumerate(paths[1:], start=2)})
+    reading = {"layout": layout, "wide_columns": None if columns is None else asdict(columns)}
     manifest = build_manifest(
         command="annotations agree",
-        config=config.model_dump(),
+        config={**config.model_dump(), **reading},
         seed=config.seed,
-        inputs={"ratings": ratings_path},
+        inputs=inputs,
         started_at=now_iso(),
     )
     run.write_manifest(manifest)
     ratings = read_ratings(
-        ratings_path,
+        paths,
         scale=Scale.parse(config.scale),
         criteria=config.criteria,
         default_criterion=config.criterion,
         points_only=True,
+        layout=layout,
+        columns=columns,
     )
     report, excluded = agree_on(ratings, config)
     results = {
         "schema_version": SCHEMA_VERSION,
         "command": "annotations agree",
+        "layout": layout,
         "n_ratings": len(ratings),
         "quorum": {
             "min_annotations": config.min_annotations,

@@ -2,13 +2,16 @@
 
 Ratings (DESIGN "Ratings", long form): ``item_id, prompt_id, annotator_id, criterion, value``
 and optional ``domain``. A wide CSV has one column per annotator instead of
-``annotator_id``/``value`` (every column that is not ``item_id, prompt_id, criterion, domain``).
+``annotator_id``/``value`` (every column that is not ``item_id, prompt_id, criterion, domain``);
+other shapes, including the files of published human studies as shipped, are read through a
+layout (:mod:`rewardkit.annotations.layouts`).
 Comparisons: ``prompt_id, item_a, item_b, annotator_id, preference`` with preference in
 ``a | b | tie``. Every problem is reported with the rows it concerns, all at once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,12 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rewardkit.data.readers import read_rows
+from rewardkit.annotations.layouts import WideColumns, read_frame, read_layout
 from rewardkit.errors import DataError
 
 CRITERIA = ("usefulness", "factuality", "safety", "alignment")
 RATING_KEYS = ("item_id", "prompt_id", "annotator_id", "criterion", "value")
-WIDE_KEYS = ("item_id", "prompt_id", "criterion", "domain")
 COMPARISON_KEYS = ("prompt_id", "item_a", "item_b", "annotator_id", "preference")
 PREFERENCES = ("a", "b", "tie")
 _SHOWN = 8
@@ -63,18 +65,17 @@ class Scale:
         return f"{self.low:g}-{self.high:g}"
 
 
+def _where(frame: pd.DataFrame) -> list[int | str]:
+    """Source rows of ``frame``'s ratings: ``__row__``, as ``file:row`` when read from several
+    files."""
+    if "__file__" not in frame.columns:
+        return [int(r) for r in frame["__row__"]]
+    return [f"{f}:{r}" for f, r in zip(frame["__file__"], frame["__row__"], strict=True)]
+
+
 def _rows_text(rows: Sequence[int | str]) -> str:
     shown = ", ".join(str(r) for r in rows[:_SHOWN])
     return shown + (f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else "")
-
-
-def _frame(path: Path) -> pd.DataFrame:
-    rows = read_rows(path)
-    if not rows:
-        raise DataError("no rows (empty file)", path=path)
-    frame = pd.DataFrame(rows)
-    frame["__row__"] = frame["__row__"].astype(int)
-    return frame
 
 
 def _require(frame: pd.DataFrame, keys: Sequence[str], path: Path, what: str) -> None:
@@ -86,49 +87,29 @@ def _require(frame: pd.DataFrame, keys: Sequence[str], path: Path, what: str) ->
             path=path,
         )
     for key in keys:
-        empty = frame.loc[
-            frame[key].isna() | (frame[key].astype(str).str.strip() == ""), "__row__"
-        ].tolist()
+        empty = _where(frame[frame[key].isna() | (frame[key].astype(str).str.strip() == "")])
         if empty:
             raise DataError(f"field {key!r} is empty in row(s) {_rows_text(empty)}", path=path)
 
 
-def _wide_to_long(frame: pd.DataFrame, default_criterion: str | None, path: Path) -> pd.DataFrame:
-    id_cols = [c for c in WIDE_KEYS if c in frame.columns]
-    annotators = [c for c in frame.columns if c not in id_cols and not c.startswith("__")]
-    if not annotators:
-        raise DataError("wide ratings need one column per annotator", path=path)
-    if "criterion" not in frame.columns:
-        if default_criterion is None:
-            raise DataError(
-                "wide ratings without a 'criterion' column: name the criterion they rate "
-                "(--criterion)",
-                path=path,
-            )
-        frame = frame.assign(criterion=default_criterion)
-        id_cols.append("criterion")
-    long = frame.melt(
-        id_vars=[*id_cols, "__row__"],
-        value_vars=annotators,
-        var_name="annotator_id",
-        value_name="value",
-    )
-    return long[long["value"].notna() & (long["value"].astype(str).str.strip() != "")]
-
-
 def read_ratings(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     scale: Scale,
     criteria: Sequence[str] | None = CRITERIA,
     default_criterion: str | None = None,
     points_only: bool = False,
+    layout: str | None = None,
+    columns: WideColumns | None = None,
 ) -> pd.DataFrame:
-    """Read and validate ratings (long form, or a wide table with one column per annotator).
+    """Read and validate ratings (long form, a wide table with one column per annotator, or
+    any layout of :mod:`rewardkit.annotations.layouts`; several files for the ``eks`` layout).
 
     Returns the long-form table with ``value`` as float and ids as strings. ``criteria=None``
     accepts any criterion name; ``points_only`` also requires every value to be one of the
-    scale's points (agreement coefficients count categories).
+    scale's points (agreement coefficients count categories). ``layout`` and ``columns`` (a wide
+    table's columns) pick the layout; ``default_criterion`` names the criterion of a wide table
+    without a criterion column (or replaces a named layout's).
 
     Example:
         >>> import tempfile
@@ -137,23 +118,24 @@ def read_ratings(
         >>> read_ratings(p, scale=Scale(1, 5))[["annotator_id", "value"]].values.tolist()
         [['ann1', 4.0], ['ann2', 5.0]]
     """
-    p = Path(path)
-    frame = _frame(p)
-    if "annotator_id" not in frame.columns and "value" not in frame.columns:
-        _require(frame, ("item_id", "prompt_id"), p, "wide ratings")
-        frame = _wide_to_long(frame, default_criterion, p)
-    else:
-        _require(frame, RATING_KEYS, p, "ratings")
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(x) for x in path]
+    if not paths:
+        raise DataError("no ratings file given")
+    p = paths[0] if len(paths) == 1 else Path(os.path.commonpath(paths))
+    frame = read_layout(paths, layout, columns=columns, criterion=default_criterion)
+    frame = frame.reset_index(drop=True)
+    frame["__row__"] = frame["__row__"].astype(int)
+    _require(frame, RATING_KEYS, p, "ratings")
     for key in ("item_id", "prompt_id", "annotator_id", "criterion"):
         frame[key] = frame[key].astype(str)
     values = pd.to_numeric(frame["value"], errors="coerce")
-    bad = frame.loc[values.isna(), "__row__"].tolist()
+    bad = _where(frame.loc[values.isna()])
     if bad:
         raise DataError(f"field 'value' is not a number in row(s) {_rows_text(bad)}", path=p)
     frame["value"] = values.astype(np.float64)
     outside = frame[(frame["value"] < scale.low) | (frame["value"] > scale.high)]
     if len(outside):
-        pairs = [f"{r} ({v:g})" for r, v in zip(outside["__row__"], outside["value"], strict=True)]
+        pairs = [f"{r} ({v:g})" for r, v in zip(_where(outside), outside["value"], strict=True)]
         raise DataError(
             f"{len(outside)} value(s) outside the declared scale {scale}: row(s) "
             f"{_rows_text(pairs)}",
@@ -162,7 +144,7 @@ def read_ratings(
     if points_only:
         off = frame[~frame["value"].isin(scale.points)]
         if len(off):
-            pairs = [f"{r} ({v:g})" for r, v in zip(off["__row__"], off["value"], strict=True)]
+            pairs = [f"{r} ({v:g})" for r, v in zip(_where(off), off["value"], strict=True)]
             raise DataError(
                 f"{len(off)} value(s) are not points of the declared scale {scale} "
                 f"({', '.join(f'{p:g}' for p in scale.points)}): row(s) {_rows_text(pairs)}",
@@ -174,12 +156,13 @@ def read_ratings(
             names = sorted(set(unknown["criterion"]))
             raise DataError(
                 f"unknown criteria {names} (known: {', '.join(criteria)}) in "
-                f"row(s) {_rows_text(unknown['__row__'].tolist())}",
+                f"row(s) {_rows_text(_where(unknown))}",
                 path=p,
             )
     dup = frame.duplicated(["item_id", "annotator_id", "criterion"], keep=False)
     if dup.any():
-        groups = frame[dup].groupby(["item_id", "annotator_id", "criterion"])["__row__"]
+        labelled = frame[dup].assign(__where__=_where(frame[dup]))
+        groups = labelled.groupby(["item_id", "annotator_id", "criterion"])["__where__"]
         described = [
             f"{'/'.join(map(str, key))} (rows {', '.join(map(str, rows))})"
             for key, rows in list(groups.apply(list).items())[:_SHOWN]
@@ -195,8 +178,8 @@ def read_ratings(
         raise DataError(
             f"item(s) with several prompt ids: {', '.join(mixed[mixed > 1].index[:_SHOWN])}", path=p
         )
-    columns = [*RATING_KEYS, *(["domain"] if "domain" in frame.columns else []), "__row__"]
-    out = frame[columns].reset_index(drop=True)
+    keep = [*RATING_KEYS, *(["domain"] if "domain" in frame.columns else []), "__row__"]
+    out = frame[keep].reset_index(drop=True)
     if "domain" in out.columns:
         out["domain"] = out["domain"].astype(str)
     return out
@@ -213,7 +196,7 @@ def read_comparisons(path: str | Path) -> pd.DataFrame:
         ['b']
     """
     p = Path(path)
-    frame = _frame(p)
+    frame = read_frame(p)
     _require(frame, COMPARISON_KEYS, p, "comparisons")
     for key in COMPARISON_KEYS:
         frame[key] = frame[key].astype(str).str.strip()

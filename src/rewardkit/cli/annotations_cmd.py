@@ -60,7 +60,7 @@ def agreement_table(report: AgreementReport) -> Table:
             _num(a.value),
             _interval(a.ci_low, a.ci_high),
             c.verdict,
-            _num(c.fleiss_kappa.value),
+            "omitted" if c.fleiss_kappa is None else _num(c.fleiss_kappa.value),
             str(c.n_items),
             str(len(c.disagreements)),
         )
@@ -75,6 +75,15 @@ def agreement_table(report: AgreementReport) -> Table:
         "",
     )
     return table
+
+
+def omission_notes(report: AgreementReport) -> list[str]:
+    """One line per coefficient the report left out, with the reason (criteria share them)."""
+    notes: dict[str, str] = {}
+    for c in report.criteria:
+        for name, reason in c.omitted:
+            notes.setdefault(name, reason)
+    return list(notes.values())
 
 
 def leniency_table(report: AgreementReport) -> Table:
@@ -96,11 +105,42 @@ def leniency_table(report: AgreementReport) -> Table:
 
 @annotations_app.command("agree")
 def agree_command(
-    ratings: Path = typer.Option(
-        ...,
+    ctx: typer.Context,
+    files: list[Path] | None = typer.Argument(
+        None,
+        metavar="FILE",
+        help="Ratings file(s) (the same as --ratings; the eks layout takes one per annotator).",
+        show_default=False,
+    ),
+    ratings: Path | None = typer.Option(
+        None,
         "--ratings",
         help="Ratings: long form (item_id, "
-        "prompt_id, annotator_id, criterion, value) or a wide table.",
+        "prompt_id, annotator_id, criterion, value), a wide table, or a --layout.",
+    ),
+    layout: str | None = typer.Option(
+        None,
+        "--layout",
+        help="Shape of the ratings: long, wide, or a shipped study read as published: pandalm, "
+        "qags, squality, eks (these also set --level, --scale and the criteria) "
+        "[default: long if the table has annotator_id/value, else wide].",
+    ),
+    item_column: str | None = typer.Option(
+        None, "--item-column", help="Wide layout: the item id column [default: item_id]."
+    ),
+    prompt_column: str | None = typer.Option(
+        None,
+        "--prompt-column",
+        help="Wide layout: the prompt id column [default: prompt_id, else the item].",
+    ),
+    annotator_columns: str | None = typer.Option(
+        None,
+        "--annotator-columns",
+        help="Wide layout: annotator columns, comma-separated names or patterns such as "
+        "'annotator*' [default: every other column].",
+    ),
+    domain_column: str | None = typer.Option(
+        None, "--domain-column", help="Wide layout: the domain column [default: domain]."
     ),
     out: Path | None = typer.Option(
         None, "--out", help="Run directory [default: runs/agree-<time>]."
@@ -131,9 +171,27 @@ def agree_command(
     config: Path | None = typer.Option(None, "--config", help="YAML file of these options."),
 ) -> None:
     """Krippendorff's alpha, Fleiss' and Cohen's kappa per criterion and domain, with CIs, a
-    verdict against the target, flagged items and annotator leniency."""
+    verdict against the target, flagged items and annotator leniency. Coefficients that do not
+    fit the scale (Fleiss' kappa on a 0-100 scale, leniency on nominal codes) are omitted with
+    the reason."""
+    from rewardkit.annotations.layouts import LAYOUT_DEFAULTS, RATING_LAYOUTS, WideColumns
     from rewardkit.annotations.runs import run_agree
     from rewardkit.config import AgreeConfig, load_config
+
+    paths = [*([ratings] if ratings is not None else []), *(files or [])]
+    if not paths:
+        ctx.fail("Missing option '--ratings' (or the ratings FILE argument).")
+    if layout is not None and layout not in RATING_LAYOUTS:
+        raise ConfigError(f"--layout {layout!r}: expected one of {', '.join(RATING_LAYOUTS)}")
+    wide_options = (item_column, prompt_column, annotator_columns, domain_column)
+    columns = None
+    if any(v is not None for v in wide_options):
+        if layout not in (None, "wide"):
+            raise ConfigError(
+                "--item-column, --prompt-column, --annotator-columns and --domain-column "
+                f"describe the wide layout, not {layout}"
+            )
+        columns = WideColumns.parse(*wide_options)
 
     overrides: dict[str, object] = {
         "level": level,
@@ -148,16 +206,25 @@ def agree_command(
     if any_criteria:
         overrides["criteria"] = None
     cfg = load_config(AgreeConfig, config, overrides)
+    implied = {
+        k: v
+        for k, v in LAYOUT_DEFAULTS.get(layout or "", {}).items()
+        if k not in cfg.model_fields_set
+    }
     if any_criteria:
-        cfg = cfg.model_copy(update={"criteria": None})
-    run = run_agree(ratings, cfg, out or default_run_dir("agree"))
+        implied["criteria"] = None
+    cfg = AgreeConfig(**{**cfg.model_dump(), **implied})
+    run = run_agree(paths, cfg, out or default_run_dir("agree"), layout=layout, columns=columns)
     if run.excluded:
         warn(
             f"{len(run.excluded)} item(s) below the quorum of {cfg.min_annotations} "
             "annotators were excluded (listed in results.json)"
         )
     console.print(agreement_table(run.report))
-    console.print(leniency_table(run.report))
+    for note in omission_notes(run.report):
+        warn(note)
+    if any(c.leniency for c in run.report.criteria):
+        console.print(leniency_table(run.report))
     low = [c.criterion for c in run.report.criteria if c.verdict == "below target"]
     if low:
         warn(f"agreement below the target {cfg.target:g} on: {', '.join(low)}")

@@ -12,12 +12,33 @@ from rewardkit.errors import DataError
 
 
 class FieldReader:
-    """Pull typed values out of one raw row, raising :class:`DataError` with its location."""
+    """Pull typed values out of one raw row, raising :class:`DataError` with its location.
 
-    def __init__(self, row: Row, path: Path) -> None:
+    ``text_cells`` says the row comes from a format whose cells are all text (CSV; by default
+    inferred from the name of ``path``): only there may a list-typed field (responses, human
+    scores) carry a JSON-encoded list such as ``'["a", "b"]'``. In JSON, JSONL, Parquet and
+    Arrow a string is always one value, even one that looks like a JSON list.
+
+    Example:
+        >>> FieldReader({"chosen": '["a", "b"]'}, Path("x.jsonl")).responses("chosen")
+        ('["a", "b"]',)
+        >>> FieldReader({"chosen": '["a", "b"]'}, Path("x.csv")).responses("chosen")
+        ('a', 'b')
+    """
+
+    def __init__(self, row: Row, path: Path, *, text_cells: bool | None = None) -> None:
         self.row = row
         self.path = path
+        self.text_cells = is_csv_name(path) if text_cells is None else text_cells
         self.lineno = int(row.get("__row__", 0)) or None
+
+    def _list_cell(self, value: Any) -> Any:
+        """A list-typed field's value, decoding a JSON-encoded list only in text cells."""
+        return _maybe_json_list(value) if self.text_cells else value
+
+    def list_value(self, field: str) -> Any:
+        """The raw value of a list-typed field (a JSON-encoded list decoded in CSV cells)."""
+        return self._list_cell(self.row.get(field))
 
     def error(self, field: str | None, message: str) -> DataError:
         return DataError(message, path=self.path, row=self.lineno, field=field)
@@ -46,10 +67,14 @@ class FieldReader:
         return value or None
 
     def responses(self, field: str) -> tuple[str, ...]:
-        """A response field: one string, or a non-empty list of non-empty strings."""
+        """A response field: one string, or a non-empty list of strings.
+
+        An empty string is a valid response (a model may answer nothing); the loader counts
+        them (:attr:`rewardkit.data.LoadReport.empty_responses`).
+        """
         if field not in self.row or self.row[field] is None:
             raise self.error(field, "missing field")
-        value = _maybe_json_list(self.row[field])
+        value = self._list_cell(self.row[field])
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list):
             raise self.error(
@@ -61,26 +86,28 @@ class FieldReader:
             where = field if isinstance(value, str) else f"{field}[{i}]"
             if not isinstance(v, str):
                 raise self.error(where, f"expected a string, got {_type_name(v)}")
-            if not v.strip():
-                raise self.error(where, "empty response")
         return tuple(values)
 
     def number(self, field: str) -> float | None:
         value = self.row.get(field)
         if value is None or value == "":
             return None
-        if isinstance(value, bool):
-            raise self.error(field, "expected a number, got bool")
+        return self.to_number(field, value)
+
+    def to_number(self, where: str, value: Any) -> float:
+        """A finite float from a number or numeric string; errors name ``where``."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.error(where, f"expected a number, got {_type_name(value)}")
         try:
             number = float(value)
-        except (TypeError, ValueError):
-            raise self.error(field, f"expected a number, got {value!r}") from None
+        except ValueError:
+            raise self.error(where, f"expected a number, got {value!r}") from None
         if not math.isfinite(number):
-            raise self.error(field, f"expected a finite number, got {value!r}")
+            raise self.error(where, f"expected a finite number, got {value!r}")
         return number
 
     def numbers(self, field: str, expected: int) -> tuple[float, ...] | None:
-        value = _maybe_json_list(self.row.get(field))
+        value = self._list_cell(self.row.get(field))
         if value is None:
             return None
         values = value if isinstance(value, list) else [value]
@@ -119,8 +146,21 @@ class FieldReader:
         raise self.error(field, f"expected true or false, got {value!r}")
 
 
+def is_csv_name(path: Path) -> bool:
+    """Whether a file name says CSV (``.csv`` or ``.csv.gz``); no file-system access.
+
+    Example:
+        >>> is_csv_name(Path("pairs.csv.gz")), is_csv_name(Path("pairs.jsonl"))
+        (True, False)
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] == ".csv"
+
+
 def _maybe_json_list(value: Any) -> Any:
-    """CSV cells cannot hold lists; accept a JSON-encoded list there."""
+    """CSV cells cannot hold lists; a JSON-encoded list there is decoded (text cells only)."""
     if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
         try:
             parsed = json.loads(value)

@@ -1,5 +1,8 @@
 """Known preference-data layouts, their detection, and conversion to :class:`PreferenceItem`.
 
+Responses may be empty strings in every layout (a model may answer nothing; several public sets
+contain such answers): they are scored like any other response and counted in the load report.
+
 Layouts:
 
 - ``rewardbench`` (also the native layout): ``prompt``, ``chosen``, ``rejected`` as strings
@@ -135,8 +138,6 @@ def _final_assistant(f: FieldReader, field: str) -> tuple[tuple[ChatMessage, ...
     msgs = _messages(f, field, f.row.get(field))
     if msgs[-1].role != "assistant":
         raise f.error(field, "the last message must be the assistant's response")
-    if not msgs[-1].content.strip():
-        raise f.error(field, "empty response")
     return msgs[:-1], msgs[-1].content
 
 
@@ -223,10 +224,6 @@ def _from_hh(f: FieldReader, default_id: str) -> PreferenceItem:
                 "chosen and rejected transcripts diverge before the final "
                 "assistant turn (the response would span several turns)",
             )
-    if not chosen:
-        raise f.error("chosen", "empty response")
-    if not rejected:
-        raise f.error("rejected", "empty response")
     messages = hh_prompt_messages(prompt)
     return PreferenceItem(
         prompt=messages or prompt, chosen=(chosen,), rejected=(rejected,), **_common(f, default_id)
@@ -235,8 +232,8 @@ def _from_hh(f: FieldReader, default_id: str) -> PreferenceItem:
 
 def _from_judgebench(f: FieldReader, default_id: str) -> PreferenceItem:
     question = f.text("question")
-    a = f.text("response_A")
-    b = f.text("response_B")
+    a = f.text("response_A", allow_empty=True)
+    b = f.text("response_B", allow_empty=True)
     label = f.text("label").strip()
     common = _common(f, default_id)
     if label in {"A>B", "A>>B"}:
@@ -263,8 +260,8 @@ def _from_pandalm(f: FieldReader, default_id: str) -> PreferenceItem:
     instruction = f.text("instruction")
     extra = f.optional_text("input")
     prompt = instruction + (f"\n\n{extra}" if extra else "")
-    first = f.text("response1")
-    second = f.text("response2")
+    first = f.text("response1", allow_empty=True)
+    second = f.text("response2", allow_empty=True)
     labels = []
     for k in (1, 2, 3):
         value = f.number(f"annotator{k}")
@@ -287,8 +284,6 @@ def _from_pandalm(f: FieldReader, default_id: str) -> PreferenceItem:
 def _answer(f: FieldReader, field: str, value: Any) -> str:
     if not isinstance(value, dict) or not isinstance(value.get("answer"), str):
         raise f.error(field, "expected {llm_name, answer}")
-    if not value["answer"].strip():
-        raise f.error(field, "empty response")
     return str(value["answer"])
 
 

@@ -22,7 +22,12 @@ class SkippedRow:
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What a load read, converted, skipped and warned about. Nothing is dropped silently."""
+    """What a load read, converted, skipped and warned about. Nothing is dropped silently.
+
+    ``empty_responses`` counts responses that are empty or only whitespace (kept and scored: a
+    model may answer nothing) and ``empty_response_items`` the items holding at least one; both
+    also make one line of ``warnings``.
+    """
 
     path: str
     file_format: str
@@ -32,6 +37,8 @@ class LoadReport:
     skipped: tuple[SkippedRow, ...] = ()
     identical_pairs: int = 0
     warnings: tuple[str, ...] = field(default=())
+    empty_responses: int = 0
+    empty_response_items: int = 0
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
@@ -56,7 +63,9 @@ def load_preferences(
     With ``skip_invalid=False`` (the default) the first invalid row raises :class:`DataError`
     naming file, row and field. With ``skip_invalid=True`` invalid rows are skipped and each is
     recorded in the report. A chosen response identical to a rejected one is kept and counted
-    as a warning (a model can only tie on it).
+    as a warning (a model can only tie on it); so is an empty response (a model may answer
+    nothing), counted in ``report.empty_responses``. Only CSV cells may hold JSON-encoded
+    lists (``'["a", "b"]'``) for list-typed fields; in every other format a string is one value.
 
     Example:
         >>> import tempfile, json
@@ -81,7 +90,11 @@ def load_preferences(
     seen_ids: dict[str, int] = {}
     stem = p.name.split(".")[0]
     for row in rows:
-        reader = FieldReader(row, p / str(row["__file__"]) if "__file__" in row else p)
+        name = str(row.get("__file__", ""))
+        # CSV text cells are told by the file name (a folder's rows name their own file); the
+        # Arrow rows of a saved dataset (a folder, no file name) are typed.
+        arrow = file_format == "hf" and not name
+        reader = FieldReader(row, p / name if name else p, text_cells=False if arrow else None)
         lineno = reader.lineno or 0
         source_file = row.get("__file__")
         default_id = f"{source_file.split('.')[0] if source_file else stem}-{lineno}"
@@ -101,11 +114,18 @@ def load_preferences(
     if not items:
         raise DataError(f"all {len(rows)} rows are invalid; first: {skipped[0].reason}", path=p)
     identical = sum(1 for it in items if set(it.chosen) & set(it.rejected))
+    empty = [sum(1 for r in it.responses if not r.strip()) for it in items]
+    n_empty, empty_items = sum(empty), sum(1 for n in empty if n)
     warnings: list[str] = []
     if identical:
         warnings.append(
             f"{identical} item(s) have a chosen response identical to a rejected "
             "one; a model can only tie on them"
+        )
+    if n_empty:
+        warnings.append(
+            f"{n_empty} empty response(s) in {empty_items} item(s) are scored as given "
+            "(a model may answer nothing)"
         )
     if skipped:
         warnings.append(
@@ -123,5 +143,7 @@ def load_preferences(
         skipped=tuple(skipped),
         identical_pairs=identical,
         warnings=tuple(warnings),
+        empty_responses=n_empty,
+        empty_response_items=empty_items,
     )
     return LoadResult(items=tuple(items), report=report)

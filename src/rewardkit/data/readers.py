@@ -85,6 +85,8 @@ def read_jsonl(path: Path) -> list[Row]:
 
 
 def read_json(path: Path) -> list[Row]:
+    """Rows of a JSON array of objects, an object holding one such array, or a column-oriented
+    object (equal-length lists, e.g. RewardBench's per-item score files)."""
     try:
         with _open_text(path) as fh:
             data = json.load(fh)
@@ -96,6 +98,9 @@ def read_json(path: Path) -> list[Row]:
         raise DataError(f"cannot read file ({exc})", path=path) from exc
     if isinstance(data, dict):
         lists = [k for k, v in data.items() if isinstance(v, list)]
+        columns = _columns(data, lists)
+        if columns is not None:
+            return columns
         if len(lists) == 1:
             data = data[lists[0]]
         elif all(isinstance(v, list) for v in data.values()) and data:
@@ -112,6 +117,22 @@ def read_json(path: Path) -> list[Row]:
             raise DataError(f"expected a JSON object, got {type(obj).__name__}", path=path, row=i)
         rows.append({**obj, "__row__": i})
     return rows
+
+
+def _columns(data: dict[str, Any], lists: list[str]) -> list[Row] | None:
+    """Rows of a column-oriented object (``Dataset.to_dict()``), or None if it is not one.
+
+    Column-oriented means at least two lists of one length whose entries are not objects (a
+    list of objects is a table of its own). Entries that are not lists (e.g. a ``model`` name
+    beside the columns) describe the whole file and are not columns.
+    """
+    if len(lists) < 2 or len({len(data[k]) for k in lists}) != 1:
+        return None
+    if any(isinstance(v, dict) for k in lists for v in data[k]):
+        return None
+    return [
+        {**{k: data[k][i] for k in lists}, "__row__": i + 1} for i in range(len(data[lists[0]]))
+    ]
 
 
 def _frame_rows(frame: pd.DataFrame, *, first_row: int = 1) -> list[Row]:

@@ -23,7 +23,13 @@ from rewardkit.annotations.agreement.krippendorff import (
     alpha_from_coincidences,
     coincidence_matrix,
 )
-from rewardkit.annotations.agreement.report import ALL, ALL_CRITERIA, agreement_report
+from rewardkit.annotations.agreement.report import (
+    ALL,
+    ALL_CRITERIA,
+    MAX_KAPPA_CATEGORIES,
+    agreement_report,
+    omitted_coefficients,
+)
 from rewardkit.annotations.agreement.results import (
     AgreementReport,
     AnnotatorLeniency,
@@ -39,6 +45,7 @@ from rewardkit.annotations.agreement.simulate import SimulationResult, simulate_
 __all__ = [
     "ALL",
     "ALL_CRITERIA",
+    "MAX_KAPPA_CATEGORIES",
     "AgreementReport",
     "AnnotatorLeniency",
     "CriterionAgreement",
@@ -60,6 +67,7 @@ __all__ = [
     "fleiss_ci",
     "fleiss_kappa",
     "kappa_of_tables",
+    "omitted_coefficients",
     "pair_tables",
     "pairwise_cohen",
     "simulate_campaign",

@@ -37,7 +37,13 @@ from rewardkit.annotations.agreement.results import (
 )
 from rewardkit.metrics import Estimate, rng_for
 
-__all__ = ["ALL", "ALL_CRITERIA", "agreement_report"]
+__all__ = [
+    "ALL",
+    "ALL_CRITERIA",
+    "MAX_KAPPA_CATEGORIES",
+    "agreement_report",
+    "omitted_coefficients",
+]
 
 #: Group name of the whole table in the bootstrap streams (``rng_for(seed, ..., ALL)``).
 ALL = "all"
@@ -45,6 +51,50 @@ ALL = "all"
 ALL_CRITERIA = "all criteria"
 _COLUMNS = ("item_id", "prompt_id", "annotator_id", "criterion", "value")
 _SHOWN = 8
+#: Fleiss' kappa counts each scale point as its own unordered category. On a scale with more
+#: points than this (e.g. 0-100) at a non-nominal level, a rating one point off would count as
+#: much as one at the other end, so the coefficient is omitted (alpha at the level stays).
+MAX_KAPPA_CATEGORIES = 11
+
+
+def omitted_coefficients(level: Level, values: Sequence[float]) -> tuple[tuple[str, str], ...]:
+    """The coefficients that do not fit ``level`` and the scale ``values``, with the reason.
+
+    - ``fleiss_kappa`` at an ordinal, interval or ratio level on more than
+      :data:`MAX_KAPPA_CATEGORIES` points: kappa would treat each point as an unordered
+      category.
+    - ``leniency`` at the nominal level with more than two codes: a mean offset needs ordered
+      values (with two codes it is the difference in the rate of the higher code, and kept).
+
+    Example:
+        >>> [name for name, _ in omitted_coefficients("interval", range(101))]
+        ['fleiss_kappa']
+        >>> [name for name, _ in omitted_coefficients("nominal", [0, 1, 2])]
+        ['leniency']
+        >>> omitted_coefficients("ordinal", [1, 2, 3, 4, 5])
+        ()
+    """
+    out: list[tuple[str, str]] = []
+    n = len(values)
+    if level != "nominal" and n > MAX_KAPPA_CATEGORIES:
+        out.append(
+            (
+                "fleiss_kappa",
+                f"Fleiss' kappa omitted: it treats each of the {n} scale points as an unordered "
+                f"category, so a rating one point off counts as a full disagreement; read the "
+                f"{level} alpha",
+            )
+        )
+    if level == "nominal" and n > 2:
+        codes = ", ".join(f"{v:g}" for v in values)
+        out.append(
+            (
+                "leniency",
+                f"leniency omitted: a mean offset needs ordered values, and the nominal codes "
+                f"{codes} have no order",
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -181,11 +231,17 @@ def _criterion(
 ) -> CriterionAgreement:
     m = _pivot(frame, ["item_id"])
     est = _estimate_alpha(m.data, s, criterion, ALL)
-    fleiss = fleiss_ci(
-        counts_from_matrix(m.data, s.values),
-        n_resamples=s.n_resamples,
-        confidence=s.confidence,
-        rng=rng_for(s.seed, "fleiss", criterion, ALL),
+    omitted = omitted_coefficients(s.level, s.values.tolist())
+    skip = {name for name, _ in omitted}
+    fleiss = (
+        None
+        if "fleiss_kappa" in skip
+        else fleiss_ci(
+            counts_from_matrix(m.data, s.values),
+            n_resamples=s.n_resamples,
+            confidence=s.confidence,
+            rng=rng_for(s.seed, "fleiss", criterion, ALL),
+        )
     )
     return CriterionAgreement(
         criterion=criterion,
@@ -198,7 +254,8 @@ def _criterion(
         pairwise=_pairs(m, s),
         by_domain=_domains(frame, criterion, s) if by_domain else (),
         disagreements=_disagreements(m, frame, s.spread_threshold),
-        leniency=_leniency(m),
+        leniency=() if "leniency" in skip else _leniency(m),
+        omitted=omitted,
     )
 
 
@@ -220,7 +277,9 @@ def agreement_report(
     ``target``, Fleiss' kappa (categories = ``values``) with its CI, Cohen's kappa (unweighted,
     linear, quadratic) per pair of annotators sharing items, alpha per domain, items whose
     ratings spread by ``spread_threshold`` or more, and each annotator's leniency. Plus alpha
-    over all criteria pooled (rows ``item x criterion``, resampling whole items).
+    over all criteria pooled (rows ``item x criterion``, resampling whole items). Fleiss' kappa
+    on a many-point scale and leniency on nominal codes are omitted, with the reason in
+    ``omitted`` (see :func:`omitted_coefficients`).
 
     Args:
         ratings: Long-form ratings (see the module docstring).

@@ -166,11 +166,13 @@ class CriterionAgreement:
         n_ratings: Ratings (rows).
         alpha: Krippendorff's alpha at the report's level, CI over items (``n``: pairable items).
         verdict: ``alpha`` against the report's target (see :func:`target_verdict`).
-        fleiss_kappa: Fleiss' kappa (nominal categories), CI over items.
+        fleiss_kappa: Fleiss' kappa (nominal categories), CI over items; None when omitted.
         pairwise: Cohen's kappas per pair of annotators who share at least one item.
         by_domain: Alpha per domain, sorted by name (empty without a ``domain`` column).
         disagreements: Items with spread ``>= spread_threshold``, widest first.
-        leniency: Per annotator, sorted by annotator id.
+        leniency: Per annotator, sorted by annotator id (empty when omitted).
+        omitted: ``(coefficient, reason)`` for each coefficient left out because it does not
+            fit the scale (see :func:`~rewardkit.annotations.agreement.omitted_coefficients`).
     """
 
     criterion: str
@@ -179,20 +181,26 @@ class CriterionAgreement:
     n_ratings: int
     alpha: Estimate
     verdict: Verdict
-    fleiss_kappa: Estimate
+    fleiss_kappa: Estimate | None
     pairwise: tuple[PairAgreement, ...]
     by_domain: tuple[DomainAgreement, ...]
     disagreements: tuple[DisagreementFlag, ...]
     leniency: tuple[AnnotatorLeniency, ...]
+    omitted: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """JSON form (the criterion name is the key in the parent).
+        """JSON form (the criterion name is the key in the parent); an omitted coefficient is
+        ``null`` (``[]`` for leniency) with its reason under ``omitted``.
 
         Example:
             >>> est = Estimate(0.7, 0.6, 0.8, 5)
             >>> c = CriterionAgreement("safety", 5, 2, 10, est, "meets target", est, (), (), (), ())
             >>> list(c.to_json())[:3]
             ['n_items', 'n_annotators', 'n_ratings']
+            >>> c = CriterionAgreement("overall", 5, 2, 10, est, "meets target", None, (), (), (),
+            ...                        (), (("fleiss_kappa", "101 categories"),))
+            >>> c.to_json()["fleiss_kappa"], c.to_json()["omitted"]
+            (None, {'fleiss_kappa': '101 categories'})
         """
         return {
             "n_items": self.n_items,
@@ -200,11 +208,12 @@ class CriterionAgreement:
             "n_ratings": self.n_ratings,
             "alpha": self.alpha.to_json(),
             "verdict": self.verdict,
-            "fleiss_kappa": self.fleiss_kappa.to_json(),
+            "fleiss_kappa": None if self.fleiss_kappa is None else self.fleiss_kappa.to_json(),
             "pairwise_cohen": [p.to_json() for p in self.pairwise],
             "by_domain": {d.domain: d.to_json() for d in self.by_domain},
             "disagreements": [f.to_json() for f in self.disagreements],
             "leniency": [a.to_json() for a in self.leniency],
+            "omitted": dict(self.omitted),
         }
 
 
