@@ -115,3 +115,54 @@ def test_saved_calibrator_is_applied_when_the_model_loads(tmp_path: Path) -> Non
     assert calibrated["ece"]["value"] < raw["ece"]["value"] / 2
     assert calibrated["log_loss"]["value"] < raw["log_loss"]["value"]
     assert torch.isfinite(torch.tensor(calibrated["log_loss"]["value"]))
+
+
+def test_calibrate_takes_the_data_options_and_reports_what_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--layout/--split/--skip-invalid/--tie-value as for eval; skipped rows and labelled ties
+    are reported on the console (and in calibration.json), not only in the JSON."""
+    rng = np.random.default_rng(1)
+    rows: list[dict[str, object]] = [
+        {
+            "chosen": f"\n\nHuman: q{i}?\n\nAssistant: " + "a" * int(rng.integers(3, 30)),
+            "rejected": f"\n\nHuman: q{i}?\n\nAssistant: " + "b" * int(rng.integers(3, 30)),
+        }
+        for i in range(60)
+    ]
+    rows.append({"chosen": "\n\nHuman: broken"})  # no rejected transcript: invalid
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    argv = ["calibrate", "--model", "baseline:length", "--data", str(data), "--bootstrap", "20"]
+    argv += ["--layout", "hh-rlhf", "--tie-value", "0.25", "--no-cache"]
+    assert main([*argv, "--strict", "--out", str(tmp_path / "strict")]) == 2
+    assert "row 61" in capsys.readouterr().err
+    assert main([*argv, "--skip-invalid", "--out", str(tmp_path / "cal")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1 invalid row(s) skipped" in err
+    doc = json.loads((tmp_path / "cal" / "calibration.json").read_text())
+    assert (doc["n_items"], doc["n_skipped"], doc["n_ties_excluded"]) == (60, 1, 0)
+    results = json.loads((tmp_path / "cal" / "results.json").read_text())
+    assert results["data"]["layout"] == "hh-rlhf"
+    assert results["config"]["tie_value"] == 0.25
+
+
+def test_calibrate_reports_labelled_ties_and_truncation(
+    tmp_path: Path, tiny_classifier: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"id": f"i{i}", "prompt": "Say something long.", "chosen": "word " * 40, "rejected": "no"}
+        for i in range(30)
+    ]
+    rows += [{"id": "t", "prompt": "q", "chosen": "a", "rejected": "b", "tie": True}]
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    argv = ["calibrate", "--model", f"hf:{tiny_classifier}", "--data", str(data)]
+    argv += ["--bootstrap", "20", "--max-length", "16", "--out", str(tmp_path / "cal")]
+    assert main(argv) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1 item(s) labelled a tie were left out of the calibration" in err
+    doc = json.loads((tmp_path / "cal" / "calibration.json").read_text())
+    assert doc["n_ties_excluded"] == 1
+    assert doc["n_truncated"] > 0
+    assert f"{doc['n_truncated']} input(s) were truncated to --max-length" in err

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rewardkit.cli import options
-from rewardkit.cli.app import app, console, warn
+from rewardkit.cli.app import app, console, data_notes, warn
 from rewardkit.config import load_config
 from rewardkit.report import default_run_dir
 from rewardkit.report.html.svg import fmt
@@ -57,9 +57,9 @@ def bon_command(
         ..., "--data", help="Candidates: items with N >= 2 responses each (any preference layout)."
     ),
     proxy: list[str] = typer.Option(
-        ..., "--proxy", help="Proxy RM spec (as for eval); repeat to compare several."
+        ..., "--proxy", help=options.model_help("Proxy RM spec (repeat to compare several)")
     ),
-    gold: str | None = typer.Option(None, "--gold", help="Gold RM spec."),
+    gold: str | None = typer.Option(None, "--gold", help=options.model_help("Gold RM spec")),
     gold_scores: str | None = typer.Option(
         None,
         "--gold-scores",
@@ -86,12 +86,10 @@ def bon_command(
     cache: str | None = options.CACHE,
     no_cache: bool | None = options.NO_CACHE,
     executor: str | None = options.EXECUTOR,
-    layout: str | None = typer.Option(None, "--layout", help="Force a layout [default: detect]."),
+    layout: str | None = options.LAYOUT,
     split: str | None = options.SPLIT,
     skip_invalid: bool | None = options.SKIP_INVALID,
-    max_length: int | None = typer.Option(
-        None, "--max-length", help="Tokens per input for hf: and dpo: [default: 2048]."
-    ),
+    max_length: int | None = options.MAX_LENGTH,
     dtype: str | None = options.DTYPE,
     device: str | None = options.DEVICE,
     trust_remote_code: bool | None = options.TRUST_REMOTE_CODE,
@@ -137,8 +135,10 @@ def bon_command(
         model_options=model_options,
     )
     res = run.results_json
-    for message in res["data"].get("warnings", []):
-        warn(message)
+    data_notes(res["data"].get("warnings", []))
+    for name, scoring in run.scoring.items():
+        if scoring.n_truncated:
+            warn(f"{scoring.n_truncated} input(s) scored by {name} were truncated to --max-length")
     entries = res["proxies"]
     console.print(
         gamma_table(

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from rewardkit.cli.app import console, warn
+from rewardkit.cli import options
+from rewardkit.cli.app import console, data_notes, warn
 from rewardkit.cli.data_cmd import data_app
 from rewardkit.config import load_config
 from rewardkit.report import default_run_dir
@@ -44,7 +45,9 @@ def dedup_command(
     num_perm: int | None = typer.Option(
         None, "--num-perm", help="MinHash permutations [default: 128]."
     ),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid rows."),
+    layout: str | None = options.LAYOUT,
+    split: str | None = options.SPLIT,
+    skip_invalid: bool | None = options.SKIP_INVALID,
 ) -> None:
     """Remove exact (after normalisation) and near-duplicate prompts (MinHash LSH); every
     removed item is listed in dedup.json with what it duplicates and how similar it is."""
@@ -63,7 +66,9 @@ def dedup_command(
             "num_perm": num_perm,
         },
     )
-    items = load_preferences(data, skip_invalid=skip_invalid).items
+    loaded = load_preferences(data, layout=layout, split=split, skip_invalid=bool(skip_invalid))
+    data_notes(loaded.report.warnings)
+    items = loaded.items
     kept, result = dedup_preferences(items, cfg)
     stem = data.name.split(".")[0]
     write_preferences(kept, out / f"{stem}.dedup.jsonl")
@@ -160,10 +165,17 @@ def audit_command(
 @data_app.command("curate")
 def curate_command(
     config: Path | None = typer.Option(
-        None, "--config", help="curate.yaml (see configs/curate.yaml)."
+        None,
+        "--config",
+        help="curate.yaml (see configs/curate.yaml); its relative paths start at the current "
+        "directory.",
     ),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help="Folder to curate."),
-    out: Path | None = typer.Option(None, "--out", help="Output folder."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Folder to curate [default: data_dir of the config]."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Output folder [default: out of the config, else runs/curate-<time>]."
+    ),
 ) -> None:
     """Dedup, split and audit in order, writing a provenance manifest (sources with sha256 and
     row counts, each step's parameters and counts in and out, software versions)."""
@@ -177,8 +189,9 @@ def curate_command(
     )
     if cfg.data_dir is None:
         raise ConfigError("no folder to curate: pass --data-dir or set data_dir in the config")
-    base = config.parent if config is not None and data_dir is None else Path()
-    source = base / cfg.data_dir
+    # Relative paths, from the command line or the config file, start at the current
+    # directory (as --out always did), not at the config file's folder.
+    source = Path(cfg.data_dir)
     target = Path(cfg.out) if cfg.out else default_run_dir("curate")
     run = run_curate(source, target, cfg)
     console.print(

@@ -18,7 +18,9 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     data_cmd,
     demo_cmd,
     eval_cmd,
+    judge_cmd,
     report_cmd,
+    serve_cmd,
     train_cmd,
 )
 from rewardkit.cli.app import app, err_console, warn

@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from rewardkit.cli.app import app, console
+from rewardkit.cli import options
+from rewardkit.cli.app import app, console, data_notes, warn
+from rewardkit.train.config import TrainConfig
+
+_DEFAULTS = TrainConfig.model_fields
+
+
+def _default(name: str) -> str:
+    return f"[default: {_DEFAULTS[name].default}]"
 
 
 def _cell(row: dict[str, float | None], key: str, digits: int = 4) -> str:
@@ -36,39 +44,69 @@ def history_table(history: list[dict[str, float | None]], best_epoch: int | None
 
 @app.command("train")
 def train_command(
-    data: Path = typer.Option(..., "--data", help="Training preference data (any eval layout)."),
+    data: Path = typer.Option(..., "--data", help="Training preference data (any layout)."),
     out: Path = typer.Option(..., "--out", help="Model folder to write (and resume)."),
     validation: Path | None = typer.Option(
-        None, "--validation", help="Validation data [default: hold out validation_share]."
+        None,
+        "--validation",
+        help="Validation data [default: hold out validation_share "
+        f"({_DEFAULTS['validation_share'].default}) of the prompts].",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="YAML of training options (see configs/train.yaml)."
     ),
-    trainer: str | None = typer.Option(None, "--trainer", help="embed or hf [default: embed]."),
+    trainer: str | None = typer.Option(
+        None, "--trainer", help=f"embed or hf {_default('trainer')}."
+    ),
     objective: str | None = typer.Option(
-        None, "--objective", help="pairwise (Bradley-Terry) or regression [default: pairwise]."
+        None,
+        "--objective",
+        help=f"pairwise (Bradley-Terry) or regression {_default('objective')}.",
     ),
     base: str | None = typer.Option(
         None, "--base", help="Encoder (embed) or model folder (hf) [default: packaged MiniLM]."
     ),
-    epochs: int | None = typer.Option(None, "--epochs", min=1, help="[default: 20]"),
-    batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="[default: 64]"),
-    learning_rate: float | None = typer.Option(None, "--lr", help="[default: 1e-3 embed, 2e-5 hf]"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="[default: 0]"),
-    device: str | None = typer.Option(None, "--device", help="auto, cpu, cuda, cuda:N."),
+    epochs: int | None = typer.Option(
+        None, "--epochs", min=1, help=f"Epochs at most {_default('epochs')}."
+    ),
+    batch_size: int | None = typer.Option(
+        None, "--batch-size", min=1, help=f"Pairs per batch {_default('batch_size')}."
+    ),
+    learning_rate: float | None = typer.Option(
+        None,
+        "--lr",
+        help="Peak learning rate [default: "
+        f"{TrainConfig(trainer='embed').lr:g} embed, "
+        f"{TrainConfig(trainer='hf', base='x').lr:g} hf].",
+    ),
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        min=0,
+        help=f"Seed of initialisation, shuffling and the validation split {_default('seed')}.",
+    ),
+    device: str | None = typer.Option(
+        None, "--device", help=f"auto, cpu, cuda, cuda:N {_default('device')}."
+    ),
     sets: list[str] | None = typer.Option(
         None, "--set", help="Any option as KEY=VALUE, e.g. --set lora.r=8 --set head.kind=mlp."
     ),
     cache: str | None = typer.Option(
-        None, "--cache", help="Embedding cache file (embed) [default: as for eval]."
+        None, "--cache", help="Embedding cache file (embed) [default: the score cache of eval]."
     ),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Delete OUT first instead of resuming from its checkpoint."
     ),
-    skip_invalid: bool | None = typer.Option(
-        None, "--skip-invalid", help="Skip invalid rows instead of failing."
+    layout: str | None = options.LAYOUT,
+    split: str | None = options.SPLIT,
+    skip_invalid: bool | None = options.SKIP_INVALID,
+    tie_value: float | None = typer.Option(
+        None,
+        "--tie-value",
+        min=0.0,
+        max=1.0,
+        help=f"Credit for a score tie in validation accuracy {_default('tie_value')}.",
     ),
-    layout: str | None = typer.Option(None, "--layout", help="Force a data layout."),
 ) -> None:
     """Train a reward model with a Bradley-Terry (pairwise) or regression loss; validation
     accuracy each epoch, early stopping, resumable checkpoints and a JSONL log in OUT. OUT
@@ -91,6 +129,8 @@ def train_command(
             "cache": cache,
             "skip_invalid": skip_invalid,
             "layout": layout,
+            "split": split,
+            "tie_value": tie_value,
         },
         parse_sets(sets or []),
     )
@@ -103,6 +143,16 @@ def train_command(
         run = run_train(data, cfg, out, validation=validation, overwrite=overwrite)
     if int(os.environ.get("RANK", "0")) != 0:
         return  # under torchrun, rank 0 reports
+    notes = run.notes
+    data_notes(
+        notes.warnings,
+        ties_excluded=notes.n_ties_excluded,
+        truncated=run.n_truncated,
+        what="training pairs",
+        limit="max_length (--set max_length=N)",
+    )
+    if notes.n_unscored:
+        warn(f"{notes.n_unscored} response(s) without a score were left out of the regression")
     console.print(history_table(run.history, run.best_epoch))
     stop = " (stopped early)" if run.stopped_early else ""
     console.print(

@@ -40,6 +40,7 @@ from rewardkit.curation.splits import (
 )
 from rewardkit.errors import DataError
 from rewardkit.report.atomic import write_json
+from rewardkit.scoring.progress import phase
 
 
 class CurateConfig(BaseModel):
@@ -95,8 +96,11 @@ def _counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return {name: len(frame) for name, frame in tables.items()}
 
 
-def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
-    """Run dedup, split and audit on ``data_dir``; write everything under ``out``."""
+def run_curate(
+    data_dir: Path, out: Path, config: CurateConfig, *, progress: bool | None = None
+) -> CurateRun:
+    """Run dedup, split and audit on ``data_dir``; write everything under ``out``. Each step
+    shows its progress on a terminal (``progress``: force on or off)."""
     log = ProvenanceLog()
     paths = {n: data_dir / f"{n}.jsonl" for n in DEMO_TABLES if (data_dir / f"{n}.jsonl").is_file()}
     if "prompts" not in paths:
@@ -121,7 +125,8 @@ def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
     before = _counts(tables)
     ids = prompts["prompt_id"].astype(str).tolist()
     texts = prompts["prompt"].astype(str).tolist()
-    found = dedup(ids, texts, config.dedup)
+    with phase(f"dedup: {len(ids)} prompts", enabled=progress):
+        found = dedup(ids, texts, config.dedup)
     kept = set(found.kept_ids)
     tables = {
         name: frame[frame["prompt_id"].astype(str).isin(kept)].reset_index(drop=True)
@@ -151,9 +156,15 @@ def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
         if config.leak_check
         else None
     )
-    assignment = assign_splits(tables["prompts"], config.split, leaks=finder, group_col="prompt_id")
-    partitions = partition_tables(assignment, tables, key="prompt_id")
-    split_manifest = write_split(out / "splits", partitions, assignment, config.split, inputs=paths)
+    leaks = " with the leak check" if finder is not None else ""
+    with phase(f"split: {len(tables['prompts'])} prompts{leaks}", enabled=progress):
+        assignment = assign_splits(
+            tables["prompts"], config.split, leaks=finder, group_col="prompt_id"
+        )
+        partitions = partition_tables(assignment, tables, key="prompt_id")
+        split_manifest = write_split(
+            out / "splits", partitions, assignment, config.split, inputs=paths
+        )
     split_counts = {
         f"{split}/{name}": len(frame)
         for split, named in partitions.items()
@@ -171,13 +182,14 @@ def run_curate(data_dir: Path, out: Path, config: CurateConfig) -> CurateRun:
     )
 
     log.begin_step()
-    report = audit(
-        tables.get("prompts"),
-        tables.get("responses"),
-        tables.get("ratings"),
-        tables.get("preferences"),
-        config=config.audit,
-    )
+    with phase("audit", enabled=progress):
+        report = audit(
+            tables.get("prompts"),
+            tables.get("responses"),
+            tables.get("ratings"),
+            tables.get("preferences"),
+            config=config.audit,
+        )
     write_json(out / "audit.json", report.to_dict())
     log.add_step(
         "audit",

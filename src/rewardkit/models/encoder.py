@@ -8,6 +8,7 @@ too long the prompt loses its oldest tokens first, then the response its last on
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,14 @@ class PairEncoder:
         return self.model
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """Embeddings of a list of inputs and how many of those inputs were truncated."""
+
+    vectors: np.ndarray
+    n_truncated: int
+
+
 def cached_embed(
     encoder: PairEncoder,
     cache: Any,
@@ -142,23 +151,66 @@ def cached_embed(
     missing from the cache run through the encoder, in batches of ``chunk`` inputs of similar
     length (little padding), each batch stored as soon as it is done (an interrupted run
     keeps what it embedded)."""
+    return _embed(encoder, cache, prompts, responses, progress, chunk, count=False).vectors
+
+
+def embed_counting_truncation(
+    encoder: PairEncoder,
+    cache: Any,
+    prompts: Sequence[Prompt],
+    responses: Sequence[str],
+    *,
+    progress: bool = False,
+    chunk: int = 32,
+) -> Embedded:
+    """:func:`cached_embed`, also counting the inputs longer than the encoder's
+    ``max_length`` (cut as :func:`fit_pair` says). The cache keeps each input's truncation
+    flag with its embedding; an embedding cached without one is tokenized again to tell."""
+    return _embed(encoder, cache, prompts, responses, progress, chunk, count=True)
+
+
+def _embed(
+    encoder: PairEncoder,
+    cache: Any,
+    prompts: Sequence[Prompt],
+    responses: Sequence[str],
+    progress: bool,
+    chunk: int,
+    *,
+    count: bool,
+) -> Embedded:
     from rich.progress import Progress
 
     from rewardkit.scoring.cache import input_hash
 
     hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
     found = {} if cache is None else cache.get_embeddings(encoder.fingerprint, hashes)
+    cut: dict[str, bool | None] = {}
+    if count and cache is not None:
+        cut.update(cache.get_embedding_truncation(encoder.fingerprint, hashes))
     missing = [i for i, h in enumerate(hashes) if h not in found]
     missing.sort(key=lambda i: len(prompt_as_text(prompts[i])) + len(responses[i]))
     with Progress(disable=not progress or not missing, transient=True) as bar:
         task = bar.add_task("embedding", total=len(missing))
         for start in range(0, len(missing), chunk):
             part = missing[start : start + chunk]
-            fresh = encoder.embed([prompts[i] for i in part], [responses[i] for i in part])
+            part_p, part_r = [prompts[i] for i in part], [responses[i] for i in part]
+            # Measuring first keeps the token ids for embed(): no second tokenization.
+            flags = encoder.token_lengths(part_p, part_r).truncated.tolist() if count else None
+            fresh = encoder.embed(part_p, part_r)
             if cache is not None:
-                cache.put_embeddings(encoder.fingerprint, [hashes[i] for i in part], fresh)
+                cache.put_embeddings(encoder.fingerprint, [hashes[i] for i in part], fresh, flags)
             found.update({hashes[i]: fresh[k] for k, i in enumerate(part)})
+            if flags is not None:
+                cut.update({hashes[i]: bool(flags[k]) for k, i in enumerate(part)})
             bar.advance(task, len(part))
+    n_truncated = 0
+    if count:
+        for i, h in enumerate(hashes):
+            flag = cut.get(h)
+            if flag is None:  # cached by an earlier version, without the flag
+                flag = cut[h] = encoder.encode_ids(prompts[i], responses[i])[1]
+            n_truncated += int(flag)
     if not hashes:
-        return np.zeros((0, encoder.dim), dtype=np.float32)
-    return np.stack([found[h] for h in hashes])
+        return Embedded(np.zeros((0, encoder.dim), dtype=np.float32), 0)
+    return Embedded(np.stack([found[h] for h in hashes]), n_truncated)

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
     fingerprint TEXT NOT NULL,
     input_hash TEXT NOT NULL,
     vector BLOB NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT -1,
     PRIMARY KEY (fingerprint, input_hash)
 ) WITHOUT ROWID;
 """
@@ -121,6 +122,12 @@ class ScoreCache:
                 self._conn.execute(
                     "ALTER TABLE scores ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0"
                 )
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(embeddings)")}
+        if "truncated" not in columns:  # embeddings stored before: truncation unknown (-1)
+            with self._conn:
+                self._conn.execute(
+                    "ALTER TABLE embeddings ADD COLUMN truncated INTEGER NOT NULL DEFAULT -1"
+                )
 
     def close(self) -> None:
         self._conn.close()
@@ -178,13 +185,40 @@ class ScoreCache:
             out[h] = np.frombuffer(blob, dtype=np.float32)
         return out
 
-    def put_embeddings(self, fingerprint: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+    def get_embedding_truncation(
+        self, fingerprint: str, hashes: Sequence[str]
+    ) -> dict[str, bool | None]:
+        """Per cached embedding, whether its input was truncated (``None``: not recorded, an
+        embedding stored by an earlier version).
+
+        Example:
+            >>> import tempfile
+            >>> cache = ScoreCache(Path(tempfile.mkdtemp()) / "c.sqlite")
+            >>> cache.put_embeddings("e", ["a", "b"], np.zeros((2, 3)), [True, False])
+            >>> cache.put_embeddings("e", ["c"], np.zeros((1, 3)))
+            >>> cache.get_embedding_truncation("e", ["a", "b", "c", "d"])
+            {'a': True, 'b': False, 'c': None}
+        """
+        out: dict[str, bool | None] = {}
+        for h, flag in self._lookup("embeddings", "truncated", fingerprint, hashes):
+            assert isinstance(flag, int)
+            out[h] = None if flag < 0 else bool(flag)
+        return out
+
+    def put_embeddings(
+        self,
+        fingerprint: str,
+        hashes: Sequence[str],
+        vectors: np.ndarray,
+        truncated: Iterable[bool] | None = None,
+    ) -> None:
+        flags = [-1] * len(hashes) if truncated is None else [int(t) for t in truncated]
         rows = [
-            (fingerprint, h, np.asarray(v, dtype=np.float32).tobytes())
-            for h, v in zip(hashes, vectors, strict=True)
+            (fingerprint, h, np.asarray(v, dtype=np.float32).tobytes(), t)
+            for h, v, t in zip(hashes, vectors, flags, strict=True)
         ]
         with self._conn:
-            self._conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+            self._conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
 
     def info(self) -> CacheInfo:
         n_scores = self._conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0]

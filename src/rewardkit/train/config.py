@@ -76,8 +76,12 @@ class TrainConfig(BaseModel):
     checkpoint_every: int = Field(default=1, ge=1, description="epochs between checkpoints")
     device: str = Field(default="auto", description="auto | cpu | cuda | cuda:N | mps")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    layout: str | None = None
+    layout: str | None = Field(default=None, description="force a data layout; null = detect")
+    split: str | None = Field(default=None, description="split of a dataset folder")
     skip_invalid: bool = False
+    tie_value: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="credit for a score tie in validation accuracy"
+    )
     cache: str | None = Field(default=None, description="embedding cache (embed trainer)")
 
     @model_validator(mode="after")

@@ -16,8 +16,9 @@ import numpy as np
 import torch
 
 from rewardkit.models.embed_head import EmbedModelConfig, HeadConfig, save_embed_model
-from rewardkit.models.encoder import DEFAULT_ENCODER, PairEncoder, cached_embed
+from rewardkit.models.encoder import DEFAULT_ENCODER, PairEncoder, embed_counting_truncation
 from rewardkit.models.options import ModelOptions
+from rewardkit.scoring.progress import phase
 from rewardkit.train.config import HeadOptions, TrainConfig
 from rewardkit.train.examples import InputTable
 
@@ -63,8 +64,15 @@ def head_layers(head: torch.nn.Sequential) -> list[tuple[np.ndarray, np.ndarray]
 class EmbedHeadScorer:
     """Rewards of input rows: ``head(embedding[row])``."""
 
-    def __init__(self, embeddings: np.ndarray, config: TrainConfig, encoder_name: str) -> None:
+    def __init__(
+        self,
+        embeddings: np.ndarray,
+        config: TrainConfig,
+        encoder_name: str,
+        n_truncated: int | None = None,
+    ) -> None:
         torch.manual_seed(config.seed)
+        self.n_truncated = n_truncated
         self.embeddings = torch.as_tensor(embeddings, dtype=torch.float32)
         self.module = build_head(self.embeddings.shape[1], config.head)
         self.model_config = EmbedModelConfig(
@@ -95,20 +103,22 @@ class EmbedHeadScorer:
 
 def embed_inputs(
     inputs: InputTable, config: TrainConfig, cache: Any = None, progress: bool = True
-) -> tuple[np.ndarray, str]:
-    """Embeddings of every input (cached) and the encoder name to record in the model."""
+) -> tuple[np.ndarray, str, int]:
+    """Embeddings of every input (cached), the encoder name to record in the model, and how
+    many inputs were cut to ``max_length``."""
     encoder_name = config.base or DEFAULT_ENCODER
     encoder_path = None if encoder_name == DEFAULT_ENCODER else encoder_name
     device = "cpu" if config.device == "auto" else config.device
-    encoder = PairEncoder(encoder_path, ModelOptions(device=device), config.max_length)
-    embeddings = cached_embed(
+    with phase(f"loading the encoder {encoder_name}", enabled=progress):
+        encoder = PairEncoder(encoder_path, ModelOptions(device=device), config.max_length)
+    embedded = embed_counting_truncation(
         encoder, cache, list(inputs.prompts), list(inputs.responses), progress=progress
     )
-    return np.asarray(embeddings, dtype=np.float32), encoder_name
+    return np.asarray(embedded.vectors, dtype=np.float32), encoder_name, embedded.n_truncated
 
 
 def build_scorer(
     inputs: InputTable, config: TrainConfig, cache: Any = None, progress: bool = True
 ) -> EmbedHeadScorer:
-    embeddings, encoder_name = embed_inputs(inputs, config, cache, progress)
-    return EmbedHeadScorer(embeddings, config, encoder_name)
+    embeddings, encoder_name, n_truncated = embed_inputs(inputs, config, cache, progress)
+    return EmbedHeadScorer(embeddings, config, encoder_name, n_truncated)

@@ -40,6 +40,7 @@ from rewardkit.errors import ConfigError, MissingExtraError
 from rewardkit.models.hf_classifier import ClassifierInputs
 from rewardkit.models.hf_common import check_weights, load_pretrained, require_transformers
 from rewardkit.models.options import ModelOptions
+from rewardkit.scoring.progress import phase
 from rewardkit.train.config import LoraOptions, TrainConfig
 from rewardkit.train.examples import InputTable
 
@@ -209,14 +210,15 @@ def build_scorer(
     dtype = compute_dtype(config, device)
     lora = config.lora.r > 0
     torch.manual_seed(config.seed)  # a fresh score head starts from the seed
-    tokenizer = load_pretrained(transformers.AutoTokenizer, str(folder))
-    model = load_pretrained(
-        transformers.AutoModelForSequenceClassification,
-        str(folder),
-        num_labels=1,
-        dtype=dtype if lora else torch.float32,
-        use_safetensors=True,
-    )
+    with phase(f"loading {folder.name}", enabled=progress):
+        tokenizer = load_pretrained(transformers.AutoTokenizer, str(folder))
+        model = load_pretrained(
+            transformers.AutoModelForSequenceClassification,
+            str(folder),
+            num_labels=1,
+            dtype=dtype if lora else torch.float32,
+            use_safetensors=True,
+        )
     if model.config.num_labels != 1:
         raise ConfigError(f"{folder}: expected one output (num_labels=1)")
     formatter = ClassifierInputs(

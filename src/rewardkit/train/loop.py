@@ -124,33 +124,49 @@ def _batch_loss(
 
 
 @torch.no_grad()
-def score_rows(scorer: TrainableScorer, rows: np.ndarray, size: int, batch_size: int) -> np.ndarray:
+def score_rows(
+    scorer: TrainableScorer,
+    rows: np.ndarray,
+    size: int,
+    batch_size: int,
+    advance: Callable[[int], None] | None = None,
+) -> np.ndarray:
     """Rewards of input-table ``rows`` in batches, as an array over the whole table (other
-    rows NaN)."""
+    rows NaN); ``advance(n)`` after each batch of ``n`` rows."""
     rewards = np.full(size, np.nan)
     for start in range(0, rows.size, batch_size):
         part = rows[start : start + batch_size]
         rewards[part] = scorer.score(part).float().cpu().numpy()
+        if advance is not None:
+            advance(part.size)
     return rewards
 
 
-def validate(
-    scorer: TrainableScorer, examples: Examples, config: TrainConfig
-) -> tuple[float, float | None]:
-    """Validation loss and, for pairs, accuracy (a score tie counts 0.5)."""
-    scorer.module.eval()
+def validation_rows(examples: Examples) -> np.ndarray:
+    """The input-table rows that validation scores (each once)."""
     if isinstance(examples, PairExamples):
-        used = np.unique(np.concatenate([examples.chosen, examples.rejected]))
-    else:
-        used = np.unique(examples.index)
-    rewards = score_rows(scorer, used, len(examples.inputs), config.batch_size * 2)
+        return np.unique(np.concatenate([examples.chosen, examples.rejected]))
+    return np.unique(examples.index)
+
+
+def validate(
+    scorer: TrainableScorer,
+    examples: Examples,
+    config: TrainConfig,
+    advance: Callable[[int], None] | None = None,
+) -> tuple[float, float | None]:
+    """Validation loss and, for pairs, accuracy (a score tie counts ``config.tie_value``)."""
+    scorer.module.eval()
+    used = validation_rows(examples)
+    rewards = score_rows(scorer, used, len(examples.inputs), config.batch_size * 2, advance)
     if isinstance(examples, PairExamples):
         rc, rr = rewards[examples.chosen], rewards[examples.rejected]
         z = rc - rr - examples.margin
         loss = float(np.mean(np.logaddexp(0.0, -z)))
         if config.center_coef:
             loss += config.center_coef * float(np.mean((rc + rr) ** 2))
-        accuracy = float(np.mean(np.where(rc > rr, 1.0, np.where(rc == rr, 0.5, 0.0))))
+        tie = config.tie_value
+        accuracy = float(np.mean(np.where(rc > rr, 1.0, np.where(rc == rr, tie, 0.0))))
         return loss, accuracy
     assert isinstance(examples, TargetExamples)
     return float(np.mean((rewards[examples.index] - examples.target) ** 2)), None
@@ -287,7 +303,7 @@ def run_loop(
                     shown = "-" if loss is None else f"{float(loss.detach()):.4f}"
                     bar.update(task, advance=1, loss=shown)
                 metrics = _end_epoch(
-                    scorer, validation, config, epoch, state, started, optimizer, dist
+                    scorer, validation, config, epoch, state, started, optimizer, dist, bar
                 )
                 improved = _improved(state, metrics, config)
                 if (improved or validation is None) and dist.main:
@@ -368,10 +384,19 @@ def _end_epoch(
     started: float,
     optimizer: torch.optim.Optimizer,
     dist: DistContext,
+    bar: Progress | None = None,
 ) -> EpochMetrics:
     val_loss = val_accuracy = None
     if validation is not None:
-        val_loss, val_accuracy = validate(scorer, validation, config)
+        if bar is None:
+            val_loss, val_accuracy = validate(scorer, validation, config)
+        else:  # a second line under the training bar while validation runs
+            batches = math.ceil(validation_rows(validation).size / (config.batch_size * 2))
+            task = bar.add_task(f"validating epoch {epoch}", total=batches, loss="-")
+            val_loss, val_accuracy = validate(
+                scorer, validation, config, lambda _rows: bar.advance(task, 1)
+            )
+            bar.remove_task(task)
         # Rank 0's figures everywhere: ranks on different hardware could differ in the last
         # bits and then disagree on the best epoch or on stopping, and deadlock.
         device = next(scorer.module.parameters()).device

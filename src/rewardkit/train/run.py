@@ -44,8 +44,9 @@ TRAINERS.register("hf", "rewardkit.train.hf_trainer:build_scorer")
 
 LOG_NAME = "train_log.jsonl"
 MANIFEST_NAME = "train_manifest.json"
-# Fields that do not change what is learned: a resumed run may change them.
-_NOT_HYPERPARAMETERS = {"device", "cache", "checkpoint_every", "skip_invalid"}
+# Fields that do not change what is learned: a resumed run may change them (a different
+# split changes the data, which the data hashes catch).
+_NOT_HYPERPARAMETERS = {"device", "cache", "checkpoint_every", "skip_invalid", "split", "tie_value"}
 
 
 def load_train_config(
@@ -64,6 +65,32 @@ def load_train_config(
 
 
 @dataclass(frozen=True)
+class DataNotes:
+    """What loading the training (and validation) data left out.
+
+    Attributes:
+        warnings: The loader's warnings (rows skipped, identical or empty responses), each
+            prefixed with its file.
+        n_skipped: Invalid rows skipped (``skip_invalid``).
+        n_ties_excluded: Items labelled a tie, left out of the pairs (pairwise objective).
+        n_unscored: Responses without a score, left out (regression objective).
+    """
+
+    warnings: tuple[str, ...] = ()
+    n_skipped: int = 0
+    n_ties_excluded: int = 0
+    n_unscored: int = 0
+
+    def __add__(self, other: DataNotes) -> DataNotes:
+        return DataNotes(
+            self.warnings + other.warnings,
+            self.n_skipped + other.n_skipped,
+            self.n_ties_excluded + other.n_ties_excluded,
+            self.n_unscored + other.n_unscored,
+        )
+
+
+@dataclass(frozen=True)
 class TrainRun:
     out: Path
     spec: str
@@ -74,6 +101,8 @@ class TrainRun:
     stopped_early: bool
     history: list[dict[str, Any]]
     seconds: float
+    notes: DataNotes = DataNotes()
+    n_truncated: int | None = None
 
 
 def seed_everything(seed: int) -> None:
@@ -84,11 +113,31 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _examples(path: Path, config: TrainConfig) -> Examples:
-    loaded = load_preferences(path, layout=config.layout, skip_invalid=config.skip_invalid)
+def _examples(path: Path, config: TrainConfig) -> tuple[Examples, DataNotes]:
+    loaded = load_preferences(
+        path, layout=config.layout, split=config.split, skip_invalid=config.skip_invalid
+    )
+    items = loaded.items
+    report = loaded.report
+    notes = DataNotes(
+        warnings=tuple(f"{path.name}: {w}" for w in report.warnings),
+        n_skipped=len(report.skipped),
+    )
     if config.objective == "regression":
-        return target_examples(loaded.items)
-    return pair_examples(loaded.items, use_margin=config.use_margin)
+        unscored = sum(
+            len(responses)
+            for it in items
+            for responses, scores in (
+                (it.chosen, it.chosen_scores),
+                (it.rejected, it.rejected_scores),
+            )
+            if scores is None
+        )
+        return target_examples(items), DataNotes(notes.warnings, notes.n_skipped, 0, unscored)
+    ties = sum(1 for it in items if it.tie)
+    return pair_examples(items, use_margin=config.use_margin), DataNotes(
+        notes.warnings, notes.n_skipped, ties, 0
+    )
 
 
 def _combined(train: Examples, validation: Examples) -> tuple[Examples, Examples]:
@@ -159,9 +208,11 @@ def run_train(
     if overwrite and out.exists() and dist.main:
         shutil.rmtree(out)
     dist.barrier()
-    examples = _examples(data, config)
+    examples, notes = _examples(data, config)
     if validation is not None:
-        train_ex, val_ex = _combined(examples, _examples(validation, config))
+        val_examples, val_notes = _examples(validation, config)
+        notes = notes + val_notes
+        train_ex, val_ex = _combined(examples, val_examples)
         val: Examples | None = val_ex
     else:
         train_ex, val = split_by_group(examples, config.validation_share, config.seed)
@@ -188,12 +239,17 @@ def run_train(
             n_train=len(train_ex),
             n_validation=len(val) if val else 0,
             n_inputs=len(train_ex.inputs),
+            n_skipped=notes.n_skipped,
+            n_ties_excluded=notes.n_ties_excluded,
+            n_unscored=notes.n_unscored,
+            warnings=list(notes.warnings),
             versions=_versions(),
         )
         t0 = time.perf_counter()
         factory = TRAINERS.get(config.trainer)
         scorer = factory(train_ex.inputs, config, cache=cache, progress=progress)
-        log.write("prepared", seconds=round(time.perf_counter() - t0, 3))
+        n_truncated = getattr(scorer, "n_truncated", None)
+        log.write("prepared", seconds=round(time.perf_counter() - t0, 3), n_truncated=n_truncated)
         if isinstance(train_ex, TargetExamples) and hasattr(scorer, "init_output_bias"):
             scorer.init_output_bias(float(np.mean(train_ex.target)))
         if dist.active:  # the same initial weights everywhere, a different dropout per rank
@@ -222,6 +278,8 @@ def run_train(
         stopped_early=result.stopped_early,
         history=result.history,
         seconds=seconds,
+        notes=notes,
+        n_truncated=n_truncated,
     )
     if dist.main:
         _write_manifest(out, data, validation, config, hashes, run)
@@ -252,6 +310,10 @@ def _write_manifest(
             "config": config.model_dump(mode="json"),
             "n_train": run.n_train,
             "n_validation": run.n_validation,
+            "n_skipped": run.notes.n_skipped,
+            "n_ties_excluded": run.notes.n_ties_excluded,
+            "n_unscored": run.notes.n_unscored,
+            "n_truncated": run.n_truncated,
             "best_epoch": run.best_epoch,
             "epochs_run": run.epochs_run,
             "stopped_early": run.stopped_early,

@@ -1,7 +1,10 @@
-"""An HTML leaderboard of several evaluation runs, sorted by accuracy.
+"""An HTML leaderboard of several evaluation runs, sorted by accuracy, and the page of a
+benchmark suite (``rewardkit eval --benchmark ...``).
 
-One row per run: accuracy with its CI (also drawn as bars with whiskers), the other metrics,
-and the accuracy of every subset that all runs share.
+Leaderboard: one row per run: accuracy with its CI (also drawn as bars with whiskers), the other
+metrics, and the accuracy of every subset that all runs share. Suite page: every benchmark's
+official score (overall formulas and sections) with its CI, the robustness gaps, the accuracy
+re-weighted to equal domains, and the suite's warnings.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from rewardkit.report.html.page import document, table
 from rewardkit.report.html.run_data import estimate
 from rewardkit.report.html.svg import fmt, interval_bars
 
-__all__ = ["render_leaderboard", "write_leaderboard"]
+__all__ = ["SUITE_FILE", "render_leaderboard", "render_suite_report", "write_leaderboard"]
+
+SUITE_FILE = "suite.json"
 
 
 @dataclass(frozen=True)
@@ -151,3 +156,96 @@ def write_leaderboard(
     """
     write_text(Path(out), render_leaderboard(run_dirs, title=title))
     return Path(out)
+
+
+def _estimate_rows(label: str, block: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for name, est in block.items():
+        iv = estimate(str(name), est)
+        ci = f"[{fmt(iv.low)}, {fmt(iv.high)}]"
+        rows.append([escape(label), escape(str(name)), fmt(iv.value), ci, str(iv.n)])
+    return rows
+
+
+def _run_facts(suite_dir: Path, name: str) -> list[str]:
+    """What the benchmark's own run directory says about its data (when it is there)."""
+    path = suite_dir / name / "results.json"
+    if not path.is_file():
+        return [escape(name), "", "", "", ""]
+    res = json.loads(path.read_text(encoding="utf-8"))
+    data = res.get("data") or {}
+    return [
+        escape(name),
+        escape(str(data.get("file", ""))),
+        escape(str(res.get("n_items", ""))),
+        escape(str(data.get("n_skipped", ""))),
+        escape(str(res.get("n_ties_excluded", ""))),
+    ]
+
+
+def render_suite_report(suite_dir: Path) -> str:
+    """Render the page of a benchmark suite directory (``suite.json`` and one eval run
+    directory per benchmark).
+
+    Args:
+        suite_dir: The ``--out`` folder of ``rewardkit eval --benchmark A --benchmark B ...``.
+
+    Returns:
+        The HTML document.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> est = {"value": 0.7, "ci": [0.6, 0.8], "n": 50}
+        >>> _ = (d / SUITE_FILE).write_text(json.dumps({"model": "m<1>", "benchmarks": {
+        ...     "b": {"n_items": 50, "overall": {"mean": est}, "sections": {"s": est}}}}))
+        >>> html = render_suite_report(d)
+        >>> "m&lt;1&gt;" in html and "0.7000" in html
+        True
+    """
+    suite_dir = Path(suite_dir)
+    suite = json.loads((suite_dir / SUITE_FILE).read_text(encoding="utf-8"))
+    model = str(suite.get("model", ""))
+    benchmarks: dict[str, Any] = suite.get("benchmarks") or {}
+    overall = [
+        estimate(f"{name} ({formula})", est)
+        for name, score in benchmarks.items()
+        for formula, est in (score.get("overall") or {}).items()
+    ]
+    score_rows: list[list[str]] = []
+    for name, score in benchmarks.items():
+        score_rows += _estimate_rows(
+            name, {f"overall ({k})": v for k, v in (score.get("overall") or {}).items()}
+        )
+        score_rows += _estimate_rows(name, score.get("sections") or {})
+    numeric = [False, False, True, True, True]
+    header = ["benchmark", "score", "value", "CI", "n"]
+    body = [
+        f'<dl class="meta"><dt>model</dt><dd>{escape(model)}</dd>'
+        f"<dt>benchmarks</dt><dd>{len(benchmarks)}</dd></dl>",
+        "<h2>Overall score by benchmark</h2>",
+        interval_bars(overall, title="overall score by benchmark"),
+        "<h2>Scores</h2>",
+        table(header, score_rows, numeric=numeric, table_id="scores"),
+    ]
+    for key, title in (
+        ("robustness_gap", "Robustness gap (in-domain minus held-out accuracy)"),
+        ("reweighted_accuracy", "Accuracy re-weighted to equal domains"),
+    ):
+        block = suite.get(key) or {}
+        if block:
+            rows = [r[1:] for r in _estimate_rows("", block)]
+            head = ["benchmark", "value", "CI", "n"]
+            body += [f"<h2>{escape(title)}</h2>", table(head, rows, numeric=numeric[1:])]
+    body += [
+        "<h2>Runs</h2>",
+        table(
+            ["benchmark run", "data file", "items", "rows skipped", "ties excluded"],
+            [_run_facts(suite_dir, name) for name in benchmarks],
+            numeric=[False, False, True, True, True],
+        ),
+        '<p class="note">Each benchmark has its own eval run directory inside the suite '
+        "directory; <code>rewardkit report SUITE/BENCHMARK</code> renders its page.</p>",
+    ]
+    body += [f'<p class="note">warning: {escape(str(w))}</p>' for w in suite.get("warnings") or []]
+    return document(f"rewardkit suite: {model}", "\n".join(body))

@@ -9,7 +9,7 @@ Composes the stages (load -> score -> best-of-n analysis -> report), like
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,8 @@ from rewardkit.rl.bon.gold import (
 from rewardkit.rl.bon.groups import analyse_groups
 from rewardkit.rl.bon.report import write_bon_report
 from rewardkit.rl.bon.results import CONVENTIONS, SCHEMA_VERSION, analysis_json, estimate_json
-from rewardkit.scoring import (
-    ScoringReport,
-)
+from rewardkit.scoring import ScoringReport
+from rewardkit.scoring.progress import phase
 
 __all__ = ["BonRun", "GoldScores", "run_bon"]
 
@@ -57,6 +56,10 @@ class BonRun:
         analyses: Per proxy spec, the overall analysis.
         groups: Per proxy spec, per group kind (``domain``/``subset``), per group name.
         results_json: The document written to ``results.json``.
+        scoring: Per scored model (each proxy spec, and ``"gold"`` for a gold model), what
+            scoring did: cached, scored and truncated inputs.
+        load_report: What loading the data file read and skipped (``None`` for items given
+            in memory).
     """
 
     run_dir: Path
@@ -66,6 +69,8 @@ class BonRun:
     analyses: dict[str, BonAnalysis]
     groups: dict[str, dict[str, dict[str, BonAnalysis]]]
     results_json: dict[str, Any]
+    scoring: dict[str, ScoringReport] = field(default_factory=dict)
+    load_report: LoadReport | None = None
 
     @property
     def gamma(self) -> dict[str, float]:
@@ -294,16 +299,17 @@ def run_bon(
         manifest["scoring"]["gold"] = asdict(gold_scored.report)
     for s in scored:
         run.log("scored", spec=s.spec, fingerprint=s.fingerprint, **asdict(s.report))
-    overall = analyse(
-        list(proxy_scores.values()),
-        gold_arrays,
-        n_max=cfg.n_max,
-        n_resamples=cfg.bootstrap,
-        confidence=cfg.confidence,
-        seed=cfg.seed,
-    )
-    analyses = dict(zip(proxy_scores, overall, strict=True))
-    groups = analyse_groups(items, gold_arrays, proxy_scores, cfg)
+    with phase(f"best-of-n curves, fits and {cfg.bootstrap} bootstrap resamples", enabled=progress):
+        overall = analyse(
+            list(proxy_scores.values()),
+            gold_arrays,
+            n_max=cfg.n_max,
+            n_resamples=cfg.bootstrap,
+            confidence=cfg.confidence,
+            seed=cfg.seed,
+        )
+        analyses = dict(zip(proxy_scores, overall, strict=True))
+        groups = analyse_groups(items, gold_arrays, proxy_scores, cfg)
     entries = []
     for s in scored:
         entry = {"spec": s.spec, "fingerprint": s.fingerprint, **analysis_json(analyses[s.spec])}
@@ -358,4 +364,9 @@ def run_bon(
         analyses=analyses,
         groups=groups,
         results_json=results,
+        scoring={
+            **{s.spec: s.report for s in scored},
+            **({"gold": gold_scored.report} if gold_scored is not None else {}),
+        },
+        load_report=report,
     )
