@@ -46,14 +46,15 @@ def test_results_schema_and_determinism(tmp_path: Path) -> None:
     for name in (
         "accuracy",
         "best_of_n_accuracy",
-        "ece",
-        "brier",
-        "log_loss",
         "spearman",
         "kendall_tau_b",
     ):
         metric = res["metrics"][name]
         assert metric["ci"][0] <= metric["value"] <= metric["ci"][1], name
+    # Response lengths are no log-odds: ECE, Brier and log-loss do not apply and say why.
+    assert not {"ece", "brier", "log_loss"} & set(res["metrics"])
+    assert res["calibration_metrics"]["probabilities"] is None
+    assert "n/a" in res["calibration_metrics"]["note"]
     assert set(res["by_subset"]) == {"easy", "hard"}
     assert res["by_subset"]["easy"]["n"] == 30
     assert set(res["by_subset"]["easy"]["accuracy"]) == {"value", "ci", "n"}
@@ -95,21 +96,26 @@ def test_scores_table_and_manifest(tmp_path: Path) -> None:
         tmp_path / "r2",
     )
     first_metrics = json.loads((tmp_path / "r" / "results.json").read_text())["metrics"]
-    assert rerun.results_json["metrics"] == first_metrics
+    rerun_metrics = rerun.results_json["metrics"]
+    assert {k: v for k, v in rerun_metrics.items() if k in first_metrics} == first_metrics
+    # A scores table may hold log-odds, so its run adds what length scores cannot have.
+    assert set(rerun_metrics) - set(first_metrics) == {"ece", "brier", "log_loss"}
+    for name in ("ece", "brier", "log_loss"):
+        metric = rerun_metrics[name]
+        assert metric["ci"][0] <= metric["value"] <= metric["ci"][1], name
 
 
 def test_skipped_rows_are_listed(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text(
-        '{"prompt": "p", "chosen": "aa", "rejected": "b"}\n'
-        '{"prompt": "p", "chosen": "", "rejected": "b"}\n'
+        '{"prompt": "p", "chosen": "aa", "rejected": "b"}\n{"prompt": "p", "chosen": "aa"}\n'
     )
-    with pytest.raises(Exception, match="row 2: field 'chosen': empty response"):
+    with pytest.raises(Exception, match="row 2: field 'rejected': missing field"):
         run_eval(path, "baseline:length", EvalConfig(bootstrap=20), tmp_path / "strict")
     run = run_eval(
         path, "baseline:length", EvalConfig(bootstrap=20, skip_invalid=True), tmp_path / "r"
     )
     assert run.results_json["data"]["n_skipped"] == 1
-    assert run.results_json["data"]["skipped_by_reason"] == {"empty response": 1}
+    assert run.results_json["data"]["skipped_by_reason"] == {"missing field": 1}
     skipped = json.loads((tmp_path / "r" / "skipped.json").read_text())
-    assert skipped == [{"row": 2, "field": "chosen", "reason": "empty response"}]
+    assert skipped == [{"row": 2, "field": "rejected", "reason": "missing field"}]

@@ -42,22 +42,25 @@ def test_pandalm_majority_labels_and_ties(tmp_path: Path) -> None:
     path = shared_path("pandalm-testset", "testset-v1.json")
     rows = json.loads(path.read_text())
     wins, n, ties, skipped = 0.0, 0, 0, 0
+    agree = 0  # three-way: a labelled tie needs equal lengths, a winner a strictly longer one
     for r in rows:
         texts = (r["instruction"], r["response1"], r["response2"])
-        if not all(isinstance(t, str) and t.strip() for t in texts):
-            skipped += 1  # empty text, or a JSON true where a response should be
+        if not all(isinstance(t, str) for t in texts) or not r["instruction"].strip():
+            skipped += 1  # a JSON true where a response should be, or no instruction
             continue
         label, count = Counter([r["annotator1"], r["annotator2"], r["annotator3"]]).most_common(1)[
             0
         ]
         if count < 2 or label == 0:
             ties += 1
+            agree += len(r["response1"]) == len(r["response2"])
             continue
         chosen, rejected = (
             (r["response1"], r["response2"]) if label == 1 else (r["response2"], r["response1"])
         )
         n += 1
         wins += 1.0 if len(chosen) > len(rejected) else 0.5 if len(chosen) == len(rejected) else 0
+        agree += len(chosen) > len(rejected)
     run = run_eval(
         path, "baseline:length", EvalConfig(bootstrap=200, skip_invalid=True), tmp_path / "run"
     )
@@ -66,3 +69,6 @@ def test_pandalm_majority_labels_and_ties(tmp_path: Path) -> None:
     assert res["data"]["n_skipped"] == skipped
     assert res["n_ties_excluded"] == ties
     assert res["metrics"]["accuracy"]["value"] == pytest.approx(wins / n, abs=1e-12)
+    with_ties = res["metrics"]["accuracy_with_ties"]
+    assert with_ties["n"] == n + ties
+    assert with_ties["value"] == pytest.approx(agree / (n + ties), abs=1e-12)

@@ -9,7 +9,7 @@ fewer than three benchmarks or no domain-shifted one were run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,21 @@ def item_outcomes(
     return pairwise_outcomes(scores, item_index, is_chosen, len(items), tie_value=tie_value)
 
 
+def tie_rule(spec: BenchmarkSpec, config: EvalConfig) -> tuple[float, str]:
+    """The tie credit a benchmark is scored with, and where it comes from.
+
+    Example:
+        >>> from rewardkit.benchmarks import load_spec
+        >>> tie_rule(load_spec("judgebench"), EvalConfig())
+        (0.0, 'benchmark rule')
+        >>> tie_rule(load_spec("judgebench"), EvalConfig(tie_value=0.5))
+        (0.5, '--tie-value')
+    """
+    if config.tie_value is not None:
+        return config.tie_value, "--tie-value"
+    return spec.tie_value, "benchmark rule"
+
+
 def run_suite(
     entries: Sequence[SuiteEntry],
     model_spec: str,
@@ -61,17 +76,37 @@ def run_suite(
     out: Path,
     *,
     model_options: dict[str, Any] | None = None,
+    on_benchmark: Callable[[int, int, BenchmarkSpec], None] | None = None,
+    progress: bool | None = None,
 ) -> SuiteRun:
     """Evaluate ``model_spec`` on every benchmark; write ``OUT/suite.json`` and one run
-    directory per benchmark."""
+    directory per benchmark.
+
+    Each benchmark is scored with its spec's tie rule (``spec.tie_value``) unless
+    ``config.tie_value`` overrides it; its run directory's ``results.json`` uses the same
+    credit. ``on_benchmark(i, n, spec)`` is called before the ``i``-th of ``n`` benchmarks
+    starts (1-based), ``progress`` is handed to the scoring progress bar."""
     runs: dict[str, EvalRun] = {}
     scores: dict[str, BenchmarkScore] = {}
     reweighted: dict[str, Estimate] = {}
     outcomes_of: dict[str, np.ndarray] = {}
-    for entry in entries:
+    rules: dict[str, str] = {}
+    for position, entry in enumerate(entries, start=1):
         spec = entry.spec
-        cfg = config.model_copy(update={"layout": spec.layout or config.layout})
-        run = run_eval(entry.data, model_spec, cfg, out / spec.name, model_options=model_options)
+        if on_benchmark is not None:
+            on_benchmark(position, len(entries), spec)
+        credit, rules[spec.name] = tie_rule(spec, config)
+        cfg = config.model_copy(
+            update={"layout": spec.layout or config.layout, "tie_value": credit}
+        )
+        run = run_eval(
+            entry.data,
+            model_spec,
+            cfg,
+            out / spec.name,
+            model_options=model_options,
+            progress=progress,
+        )
         runs[spec.name] = run
         scores[spec.name] = score_benchmark(
             spec,
@@ -79,10 +114,10 @@ def run_suite(
             run.scores,
             seed=config.seed,
             n_resamples=config.bootstrap,
-            tie_value=config.tie_value,
+            tie_value=credit,
         )
         items, flat = without_labelled_ties(run.loaded.items, run.scores)
-        outcomes = item_outcomes(items, flat, spec.metric, config.tie_value)
+        outcomes = item_outcomes(items, flat, spec.metric, credit)
         outcomes_of[spec.name] = outcomes
         domains = [it.domain or "" for it in items]
         if len(set(domains)) > 1 and all(domains):
@@ -102,7 +137,12 @@ def run_suite(
         "schema_version": 1,
         "command": "eval --benchmark",
         "model": model_spec,
-        "benchmarks": {name: s.to_json() for name, s in scores.items()},
+        "benchmarks": {
+            e.spec.name: _benchmark_json(
+                scores[e.spec.name], runs[e.spec.name], e.spec, rules[e.spec.name]
+            )
+            for e in entries
+        },
         "robustness_gap": {name: g.to_json() for name, g in gaps.items()},
         "reweighted_accuracy": {name: e.to_json() for name, e in reweighted.items()},
         "warnings": warnings,
@@ -116,6 +156,25 @@ def run_suite(
         warnings=tuple(warnings),
         results_json=results,
     )
+
+
+def _benchmark_json(
+    score: BenchmarkScore, run: EvalRun, spec: BenchmarkSpec, rule: str
+) -> dict[str, Any]:
+    """A benchmark's block of suite.json: its roll-up, where its rules come from, and the
+    data counts of its run (rows skipped, ties excluded, inputs truncated)."""
+    res = run.results_json
+    data = res.get("data") or {}
+    with_ties = (res.get("metrics") or {}).get("accuracy_with_ties")
+    return {
+        **score.to_json(),
+        "source": spec.source,
+        "tie_rule": rule,
+        "n_rows": data.get("n_rows"),
+        "n_skipped": data.get("n_skipped"),
+        "n_truncated": data.get("n_truncated"),
+        "accuracy_with_ties": with_ties,
+    }
 
 
 def _robustness_gaps(

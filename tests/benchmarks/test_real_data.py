@@ -28,13 +28,17 @@ def test_judgebench_skywork_reproduces_published_accuracy() -> None:
     scores = np.array([s for it in items for s in by_id[it.id]], dtype=float)
     res = score_benchmark(spec, items, scores, tie_value=0.0, n_resamples=200)
     assert res.overall["accuracy"].value == pytest.approx(218 / 350, abs=1e-12)
+    # The spec's own tie rule (a predicted tie is wrong) gives the published figure unasked.
+    own = score_benchmark(spec, items, scores, n_resamples=200)
+    assert own.tie_value == 0.0
+    assert own.overall["accuracy"].value == pytest.approx(218 / 350, abs=1e-12)
     assert res.overall["accuracy"].n == 350
     assert {k: res.sections[k].n for k in ["mmlu-pro", "livebench", "livecodebench"]} == {
         "mmlu-pro": 154,
         "livebench": 154,
         "livecodebench": 42,
     }
-    half = score_benchmark(spec, items, scores, n_resamples=200)
+    half = score_benchmark(spec, items, scores, tie_value=0.5, n_resamples=200)
     assert half.overall["accuracy"].value == pytest.approx(218.5 / 350, abs=1e-12)
 
 

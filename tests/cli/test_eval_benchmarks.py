@@ -112,3 +112,76 @@ def test_suite_warnings_and_errors(
     assert "2 --benchmark but 1 --data" in capsys.readouterr().err
     assert main(["eval", "--model", "baseline:random", "--benchmark", "nope", "--data", data]) == 2
     assert "unknown benchmark 'nope'" in capsys.readouterr().err
+
+
+def _judgebench_file(path: Path) -> Path:
+    """Six JudgeBench pairs scored by length: 3 right, 2 predicted ties (equal lengths), 1
+    wrong, in two source families."""
+    pairs = [
+        ("mmlu-pro-law", "aaaa", "bb", "A>B"),
+        ("mmlu-pro-law", "cc", "dddd", "B>A"),
+        ("mmlu-pro-law", "eee", "fff", "A>B"),  # tie
+        ("livebench-math", "gg", "hhhhh", "A>B"),  # wrong
+        ("livebench-math", "iii", "jjj", "B>A"),  # tie
+        ("livebench-math", "kkkkk", "l", "A>B"),
+    ]
+    rows = [
+        {
+            "pair_id": f"p{i}",
+            "original_id": i,
+            "source": source,
+            "question": f"q{i}",
+            "response_model": "m",
+            "response_A": a,
+            "response_B": b,
+            "label": label,
+        }
+        for i, (source, a, b, label) in enumerate(pairs)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def test_judgebench_counts_a_predicted_tie_as_wrong_without_tie_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _judgebench_file(tmp_path / "jb.jsonl")
+    argv = ["eval", "--model", "baseline:length", "--bootstrap", "50", "--benchmark", "judgebench"]
+    assert main([*argv, "--data", str(data), "--out", str(tmp_path / "own")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    suite = json.loads((tmp_path / "own" / "suite.json").read_text())["benchmarks"]["judgebench"]
+    assert suite["overall"]["accuracy"]["value"] == pytest.approx(3 / 6)  # 4/6 at 0.5 credit
+    assert suite["tie_value"] == 0.0
+    assert suite["tie_rule"] == "benchmark rule"
+    assert "ScalerLab/JudgeBench" in suite["source"]
+    run = json.loads((tmp_path / "own" / "judgebench" / "results.json").read_text())
+    assert run["config"]["tie_value"] == 0.0  # the run directory agrees with the benchmark
+    assert run["metrics"]["accuracy"]["value"] == pytest.approx(3 / 6)
+    assert "[1/1] judgebench: jb.jsonl" in printed
+    assert "a predicted score tie earns 0 (benchmark rule)" in printed
+    assert "judgebench: data: 6 rows, 0 skipped, 6 items, 0 labelled ties excluded" in printed
+    argv += ["--tie-value", "0.5"]
+    assert main([*argv, "--data", str(data), "--out", str(tmp_path / "half")]) == 0
+    assert "earns 0.5 (--tie-value)" in " ".join(capsys.readouterr().out.split())
+    half = json.loads((tmp_path / "half" / "suite.json").read_text())["benchmarks"]["judgebench"]
+    assert half["overall"]["accuracy"]["value"] == pytest.approx(4 / 6)
+
+
+def test_rewardbench_notes_empty_and_masked_sections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"prompt": "q", "chosen": "long answer", "rejected": "no", "subset": s, "id": f"{s}{i}"}
+        for s in ("xstest-should-refuse", "donotanswer")
+        for i in range(3)
+    ]
+    data = tmp_path / "rb.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    argv = ["eval", "--model", "baseline:length", "--bootstrap", "50", "--benchmark"]
+    assert main([*argv, "rewardbench", "--data", str(data), "--out", str(tmp_path / "s")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "no items in Chat, Chat Hard, Reasoning: scored 0" in printed
+    assert "overall (historical) leaves out the absent Prior Sets" in printed
+    suite = json.loads((tmp_path / "s" / "suite.json").read_text())["benchmarks"]["rewardbench"]
+    assert suite["overall"]["historical"]["value"] == pytest.approx(0.25)  # was NaN
+    assert suite["overall"]["current"]["value"] == pytest.approx(0.25)

@@ -68,8 +68,13 @@ def test_report_content(run_dir: Path) -> None:
     for name, est in results["metrics"].items():
         value = "n/a" if est["value"] is None else f"{est['value']:.4f}"
         assert f'<td>{name}</td><td class="num">{value}</td>' in html
-    # subset bars, domain-less data, reliability diagram, histograms
-    assert html.count("<svg") == 3
+    # subset bars, domain-less data, histograms; no reliability diagram: length scores are no
+    # log-odds, so the calibration metrics read n/a and the page says why
+    assert html.count("<svg") == 2
+    for name in ("ece", "brier", "log_loss"):
+        assert f'<td>{name}</td><td class="num"><span class="note">n/a</span></td>' in html
+    assert "No reliability diagram" in html
+    assert "baseline:length scores are not log-odds" in html
     items = html.split('<table id="items">', 1)[1].split("</table>", 1)[0]
     assert items.count("<tr>") == 12 + 1  # header + one row per item
     for i in range(12):
@@ -124,3 +129,41 @@ def test_leaderboard_orders_by_accuracy(run_dir: Path, tmp_path: Path) -> None:
     assert render_leaderboard([run_dir, worse]) == html
     out = write_leaderboard([worse, run_dir], tmp_path / "board.html")
     assert out.read_text(encoding="utf-8") == html
+
+
+def test_log_odds_scores_get_the_reliability_diagram(run_dir: Path, tmp_path: Path) -> None:
+    html = render_run_report(_run(tmp_path, f"scores:{run_dir / 'scores.parquet'}", "scores"))
+    assert html.count("<svg") == 3  # subset bars, reliability diagram, histograms
+    assert "No reliability diagram" not in html
+    assert '<td>ece</td><td class="num">n/a' not in html
+
+
+def _item_cells(html: str) -> list[str]:
+    return html.split('<table id="items">', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]
+
+
+def test_page_re_renders_from_the_run_directory_alone(tmp_path: Path) -> None:
+    """The page eval wrote and a page rendered later from the directory have the same item
+    cells, previews included (they live in items.parquet)."""
+    run = _run(tmp_path, "baseline:length", "fresh")
+    written = (run / "report.html").read_text(encoding="utf-8")
+    assert render_run_report(run) == written
+    rows = _item_cells(written)
+    assert len(rows) == 12
+    assert "<td>question 5</td>" in rows[5]
+    assert "<td>a fairly long answer a fairly long answer a fairly long answer </td>" in rows[5]
+    assert "<td>short</td>" in rows[5]
+    assert "<td>question 4</td><td>short</td><td>a fairly long answer a fairly" in rows[4]
+
+
+def test_labelled_ties_are_marked_in_the_item_table(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "prompt": "p", "chosen": "long one", "rejected": "s"},
+        {"id": "t", "prompt": "p", "chosen": "x", "rejected": "yy", "tie": True},
+    ]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    run = run_eval(data, "baseline:length", EvalConfig(bootstrap=20), tmp_path / "r").run_dir
+    cells = _item_cells(render_run_report(run))
+    assert "labelled tie (excluded)" in cells[1]
+    assert '<span class="ok">correct</span>' in cells[0]

@@ -46,6 +46,12 @@ class BenchmarkScore:
     n_items: int
     n_excluded: int = 0
     section_subsets: dict[str, list[str]] = field(default_factory=dict)
+    #: Sections with no subset present that score 0 by the spec's ``if_empty: zero``.
+    empty_sections: list[str] = field(default_factory=list)
+    #: Per overall formula with ``missing: mask``, the sections it left out (absent).
+    masked_sections: dict[str, list[str]] = field(default_factory=dict)
+    #: Credit given to a predicted score tie (``None`` when the metric has its own rule).
+    tie_value: float | None = None
 
     def to_json(self) -> dict[str, object]:
         """Plain-JSON form (NaN as ``None``).
@@ -67,6 +73,9 @@ class BenchmarkScore:
             "sections": block(self.sections),
             "overall": block(self.overall),
             "section_subsets": {k: list(v) for k, v in self.section_subsets.items()},
+            "empty_sections": list(self.empty_sections),
+            "masked_sections": {k: list(v) for k, v in self.masked_sections.items()},
+            "tie_value": self.tie_value,
         }
 
 
@@ -127,6 +136,24 @@ def _nan(n: int = 0) -> Estimate:
     return Estimate(float("nan"), float("nan"), float("nan"), n)
 
 
+def _overall(
+    weights: Mapping[str, float],
+    missing: str,
+    sec_draws: Mapping[str, SubsetDraws],
+    members: Mapping[str, list[str]],
+    draws: Mapping[str, SubsetDraws],
+    confidence: float,
+) -> tuple[Estimate, list[str]]:
+    """One overall formula and the sections it masked (``missing: mask``)."""
+    absent = [name for name in weights if name not in sec_draws]
+    present = {name: w for name, w in weights.items() if name in sec_draws}
+    if not weights or not present or (absent and missing == "nan"):
+        return _nan(), absent if missing == "mask" else []
+    est, _ = _combine([(w, sec_draws[name]) for name, w in present.items()], confidence)
+    n_units = sum(draws[s].n for s in {m for name in present for m in members[name]})
+    return Estimate(est.value, est.ci_low, est.ci_high, n_units), absent
+
+
 def rollup(
     spec: BenchmarkSpec,
     outcomes: npt.ArrayLike,
@@ -152,8 +179,9 @@ def rollup(
             items need not appear in ``outcomes``.
 
     Returns:
-        A :class:`BenchmarkScore`. A section with no observed subset is absent; an overall
-        formula naming an absent section is NaN with ``n=0``.
+        A :class:`BenchmarkScore`. A section with no observed subset is absent, or 0 with
+        ``n=0`` under ``if_empty: zero``; an overall formula naming an absent section is NaN
+        with ``n=0``, or under ``missing: mask`` the weighted mean of the sections present.
 
     Example:
         >>> from rewardkit.benchmarks.spec import OverallFormula, SectionSpec
@@ -183,9 +211,16 @@ def rollup(
     sec_draws: dict[str, SubsetDraws] = {}
     members: dict[str, list[str]] = {}
     assigned: set[str] = set()
+    empty: list[str] = []
     for section in spec.sections:
         names = _members(section, observed)
         assigned.update(names)
+        if not names and section.if_empty == "zero":
+            empty.append(section.name)
+            sec_est[section.name] = Estimate(0.0, float("nan"), float("nan"), 0)
+            sec_draws[section.name] = SubsetDraws(0.0, np.zeros(n_resamples), 0)
+            members[section.name] = []
+            continue
         if not names:
             continue
         parts = [(_weight(section, s, draws[s].n), draws[s]) for s in names]
@@ -197,20 +232,14 @@ def rollup(
                 sec_est[s], sec_draws[s], members[s] = sub_est[s], draws[s], [s]
 
     overall: dict[str, Estimate] = {}
+    masked: dict[str, list[str]] = {}
     for formula in spec.overall:
         weights = formula.sections or {name: 1.0 for name in sec_est}
-        if not weights or any(name not in sec_draws for name in weights):
-            overall[formula.name] = _nan()
-            continue
-        parts = [(w, sec_draws[name]) for name, w in weights.items()]
-        overall[formula.name], _ = _combine(parts, confidence)
-        n_units = sum(draws[s].n for s in {m for name in weights for m in members[name]})
-        overall[formula.name] = Estimate(
-            overall[formula.name].value,
-            overall[formula.name].ci_low,
-            overall[formula.name].ci_high,
-            n_units,
+        overall[formula.name], left_out = _overall(
+            weights, formula.missing, sec_draws, members, draws, confidence
         )
+        if left_out:
+            masked[formula.name] = left_out
     return BenchmarkScore(
         benchmark=spec.name,
         subsets=sub_est,
@@ -219,4 +248,6 @@ def rollup(
         n_items=int(x.size) + sum(d.n for d in (special or {}).values()),
         n_excluded=n_excluded,
         section_subsets=members,
+        empty_sections=empty,
+        masked_sections=masked,
     )

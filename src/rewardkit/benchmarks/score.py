@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -78,7 +79,7 @@ def score_benchmark(
     *,
     seed: int = 0,
     n_resamples: int = 1000,
-    tie_value: float = 0.5,
+    tie_value: float | None = None,
     confidence: float = 0.95,
 ) -> BenchmarkScore:
     """Score items with the spec's metric and roll the outcomes up by its official formula.
@@ -90,13 +91,16 @@ def score_benchmark(
             rejected ones (``PreferenceItem.responses`` order), item after item.
         seed: Base seed of the bootstrap.
         n_resamples: Bootstrap resamples.
-        tie_value: Credit for a tied pair under ``metric: accuracy``; ``best_of_n_accuracy``
-            gives ``1/k`` for a ``k``-way tie at the top (RewardBench 2).
+        tie_value: Credit for a predicted score tie under ``metric: accuracy``; ``None``
+            (default) applies the spec's own rule (``spec.tie_value``). ``best_of_n_accuracy``
+            gives ``1/k`` for a ``k``-way tie at the top (RewardBench 2) and the style matrix
+            counts only ``chosen > rejected`` (RM-Bench), whatever this says.
         confidence: Coverage of the intervals.
 
     Returns:
         The :class:`BenchmarkScore`; items marked ``tie=True`` are excluded and counted in
-        ``n_excluded``.
+        ``n_excluded``; ``tie_value`` records the tie credit applied (``None`` when the metric
+        has its own rule).
 
     Example:
         >>> from rewardkit.benchmarks.spec import load_spec
@@ -105,6 +109,8 @@ def score_benchmark(
         >>> res.overall["mean"].value
         0.5
     """
+    credit = spec.tie_value if tie_value is None else tie_value
+    pairwise = spec.metric == "accuracy" and spec.item_format != "style_matrix"
     s = np.asarray(scores, dtype=np.float64).ravel()
     sizes = np.array([len(it.chosen) + len(it.rejected) for it in items], dtype=np.int64)
     if int(sizes.sum()) != s.size:
@@ -133,11 +139,11 @@ def score_benchmark(
         if spec.metric == "best_of_n_accuracy":
             out = best_of_n_outcomes(s[flat], item_index, is_chosen, idx.size)
         else:
-            out = pairwise_outcomes(s[flat], item_index, is_chosen, idx.size, tie_value)
+            out = pairwise_outcomes(s[flat], item_index, is_chosen, idx.size, credit)
         labels = [item_group(spec, items[i]) for i in regular]
     else:
         out, labels = np.zeros(0), []
-    return rollup(
+    result = rollup(
         spec,
         out,
         labels,
@@ -147,3 +153,4 @@ def score_benchmark(
         n_excluded=len(items) - len(keep),
         special=special,
     )
+    return replace(result, tie_value=credit if pairwise else None)

@@ -27,7 +27,10 @@ class SectionSpec(BaseModel):
     ``subsets`` entries may be exact names or shell-style patterns (``"mmlu-pro-*"``).
     ``weighting``: ``"examples"`` weights each subset by its number of scored items,
     ``"equal"`` takes the plain mean of subset accuracies, ``"custom"`` uses ``weights``
-    (keyed by exact subset name, e.g. the official RewardBench example counts).
+    (keyed by exact subset name, e.g. the official RewardBench example counts); subsets absent
+    from the data are skipped and the others' weights renormalised. ``if_empty``: a section none
+    of whose subsets is present is ``"absent"`` from the results, or scores ``"zero"`` (with
+    ``n = 0`` and no interval), as RewardBench's ``calculate_scores_per_section`` does.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -36,6 +39,7 @@ class SectionSpec(BaseModel):
     subsets: list[str] = Field(min_length=1)
     weighting: Literal["examples", "equal", "custom"] = "examples"
     weights: dict[str, float] | None = None
+    if_empty: Literal["absent", "zero"] = "absent"
 
     @model_validator(mode="after")
     def _check_weights(self) -> SectionSpec:
@@ -53,13 +57,17 @@ class OverallFormula(BaseModel):
     """A named overall score: the weighted mean of section scores.
 
     ``sections`` maps section name to weight; ``None`` means every section with weight 1.
-    The result is ``sum(w_s * score_s) / sum(w_s)``.
+    The result is ``sum(w_s * score_s) / sum(w_s)``. ``missing``: when a named section is
+    absent the formula is ``"nan"`` (undefined), or ``"mask"``: the absent sections are left out
+    and the others' weights renormalised, as ``np.ma.average`` over masked sections (NaN only
+    when every section is absent).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     sections: dict[str, float] | None = None
+    missing: Literal["nan", "mask"] = "nan"
 
 
 class BenchmarkSpec(BaseModel):
@@ -69,17 +77,23 @@ class BenchmarkSpec(BaseModel):
         >>> spec = BenchmarkSpec(name="toy", item_format="pairwise",
         ...     sections=[SectionSpec(name="A", subsets=["a1", "a2"])],
         ...     overall=[OverallFormula(name="mean")])
-        >>> spec.metric, spec.unassigned, spec.group_by
-        ('accuracy', 'own_section', 'subset')
+        >>> spec.metric, spec.unassigned, spec.group_by, spec.tie_value
+        ('accuracy', 'own_section', 'subset', 0.5)
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     description: str = ""
+    #: Where the scoring rules come from (upstream repository, file and commit).
+    source: str = ""
     item_format: Literal["pairwise", "best_of_n", "rated", "style_matrix"] = "pairwise"
     layout: str | None = None
     metric: Literal["accuracy", "best_of_n_accuracy"] = "accuracy"
+    #: Credit for a predicted score tie on a pair not labelled a tie (``metric: accuracy``):
+    #: the benchmark's published convention (0 where only ``chosen > rejected`` counts).
+    #: ``--tie-value`` overrides it.
+    tie_value: float = Field(default=0.5, ge=0.0, le=1.0)
     group_by: Literal["subset", "domain"] = "subset"
     sections: list[SectionSpec] = Field(default_factory=list)
     overall: list[OverallFormula] = Field(default_factory=list)

@@ -9,12 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from rewardkit.benchmarks import BenchmarkScore, BenchmarkSpec
 from rewardkit.cli import options
-from rewardkit.cli.app import app, console, warn
+from rewardkit.cli.app import ALLOW_PYTHON, app, console, warn
 from rewardkit.config import EvalConfig, load_config
 from rewardkit.errors import ConfigError
 from rewardkit.evaluate import run_eval
+from rewardkit.metrics import Estimate
 from rewardkit.report import default_run_dir, groups_table, metrics_table
+from rewardkit.report.results import data_summary
 from rewardkit.scoring import ScoringReport
 
 
@@ -32,6 +35,38 @@ def scoring_summary(report: ScoringReport) -> str:
     return "scoring: " + ", ".join(parts)
 
 
+def _num(x: float) -> str:
+    return "n/a" if x != x else f"{x:.4f}"
+
+
+def _estimate_row(table: Table, benchmark: str, label: str, est: Estimate) -> None:
+    table.add_row(
+        escape(benchmark),
+        escape(label),
+        _num(est.value),
+        "" if est.ci_low != est.ci_low else f"[{_num(est.ci_low)}, {_num(est.ci_high)}]",
+        str(est.n),
+    )
+
+
+def _benchmark_notes(name: str, score: BenchmarkScore, rule: str) -> list[str]:
+    """Console lines on how a benchmark was scored beyond its table rows."""
+    notes = []
+    if score.tie_value is not None:
+        notes.append(f"{name}: a predicted score tie earns {score.tie_value:g} ({rule})")
+    if score.empty_sections:
+        notes.append(
+            f"{name}: no items in {', '.join(score.empty_sections)}: scored 0 by the "
+            "benchmark's rule (n = 0)"
+        )
+    for formula, masked in score.masked_sections.items():
+        notes.append(
+            f"{name}: overall ({formula}) leaves out the absent {', '.join(masked)} and "
+            "renormalises the other weights"
+        )
+    return notes
+
+
 def _run_benchmarks(
     names: list[str],
     data: list[Path],
@@ -41,7 +76,7 @@ def _run_benchmarks(
     model_options: dict[str, Any],
 ) -> None:
     from rewardkit.benchmarks import load_spec
-    from rewardkit.evaluate_suite import SuiteEntry, run_suite
+    from rewardkit.evaluate_suite import SuiteEntry, run_suite, tie_rule
 
     if len(data) != len(names):
         raise ConfigError(
@@ -49,34 +84,47 @@ def _run_benchmarks(
             "benchmark its local data, in the same order"
         )
     entries = [SuiteEntry(spec=load_spec(n), data=d) for n, d in zip(names, data, strict=True)]
+    paths = {e.spec.name: e.data for e in entries}
+
+    def starting(position: int, total: int, spec: BenchmarkSpec) -> None:
+        console.print(
+            f"[{position}/{total}] {escape(spec.name)}: {escape(paths[spec.name].name)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
     suite = run_suite(
-        entries, model, cfg, out or default_run_dir("eval"), model_options=model_options
+        entries,
+        model,
+        cfg,
+        out or default_run_dir("eval"),
+        model_options=model_options,
+        on_benchmark=starting,
     )
     table = Table(title=f"{model} across {len(entries)} benchmark(s)", title_justify="left")
     for column in ("benchmark", "score", "value", f"{cfg.confidence:.0%} CI", "n"):
         table.add_column(column, justify="right" if column in {"value", "n"} else "left")
-    for name, score in suite.scores.items():
+    notes: list[str] = []
+    for entry in entries:
+        name, score = entry.spec.name, suite.scores[entry.spec.name]
         for label, est in [
             *((f"overall ({k})", v) for k, v in score.overall.items()),
             *score.sections.items(),
         ]:
-            table.add_row(
-                escape(name),
-                escape(label),
-                f"{est.value:.4f}",
-                f"[{est.ci_low:.4f}, {est.ci_high:.4f}]",
-                str(est.n),
-            )
+            _estimate_row(table, name, label, est)
+        with_ties = suite.runs[name].result.metrics.accuracy_with_ties
+        if with_ties is not None:
+            _estimate_row(table, name, "accuracy with labelled ties", with_ties)
         if name in suite.reweighted:
-            est = suite.reweighted[name]
-            table.add_row(
-                escape(name),
-                "accuracy re-weighted to equal domains",
-                f"{est.value:.4f}",
-                f"[{est.ci_low:.4f}, {est.ci_high:.4f}]",
-                str(est.n),
+            _estimate_row(
+                table, name, "accuracy re-weighted to equal domains", suite.reweighted[name]
             )
+        run = suite.runs[name]
+        notes.append(f"{name}: {data_summary(run.results_json)}")
+        notes += _benchmark_notes(name, score, tie_rule(entry.spec, cfg)[1])
     console.print(table)
+    for line in notes:
+        console.print(escape(line), highlight=False, soft_wrap=True)
     for name, g in suite.gaps.items():
         console.print(
             f"robustness gap of {name} (in-domain - held-out accuracy): "
@@ -101,15 +149,10 @@ def eval_command(
         None,
         "--benchmark",
         help="A built-in benchmark (rewardbench, rewardbench2, judgebench, hh-rlhf, pandalm, "
-        "rmb-bon, demo, ...) or a benchmark YAML spec; repeat for several.",
+        "rmb-bon, demo, ...) or a benchmark YAML spec; repeat for several. Each reads its "
+        "--data in its own layout and scores ties by its own rule.",
     ),
-    model: str = typer.Option(
-        ...,
-        "--model",
-        help="Model spec (baseline:length, "
-        "baseline:random, hf:DIR, embed:DIR, dpo:DIR, http:URL, "
-        "python:pkg.mod:fn, scores:PATH) or a YAML spec file.",
-    ),
+    model: str = typer.Option(..., "--model", help=options.model_help()),
     out: Path | None = typer.Option(
         None, "--out", help="Run directory [default: runs/eval-<time>]."
     ),
@@ -121,7 +164,19 @@ def eval_command(
     ),
     confidence: float | None = typer.Option(None, "--confidence", help="CI level [default: 0.95]."),
     tie_value: float | None = typer.Option(
-        None, "--tie-value", help="Credit for a score tie in pairwise accuracy [default: 0.5]."
+        None,
+        "--tie-value",
+        min=0.0,
+        max=1.0,
+        help="Credit for a predicted score tie on a pair not labelled a tie [default: each "
+        "--benchmark's published rule (0 for rewardbench, judgebench, pandalm, rm-bench), "
+        "else 0.5].",
+    ),
+    tie_margin: float | None = typer.Option(
+        None,
+        "--tie-margin",
+        help="Largest |score difference| read as a predicted tie in accuracy_with_ties, the "
+        "agreement over all items when the data labels ties [default: 0, exact equality].",
     ),
     n_bins: int | None = typer.Option(None, "--n-bins", help="ECE bins [default: 15]."),
     batch_size: int | None = options.BATCH_SIZE,
@@ -129,18 +184,10 @@ def eval_command(
     cache: str | None = options.CACHE,
     no_cache: bool | None = options.NO_CACHE,
     executor: str | None = options.EXECUTOR,
-    layout: str | None = typer.Option(
-        None,
-        "--layout",
-        help="Force a layout: rewardbench, trl, hh-rlhf, judgebench [default: detect].",
-    ),
+    layout: str | None = options.LAYOUT,
     split: str | None = options.SPLIT,
     skip_invalid: bool | None = options.SKIP_INVALID,
-    max_length: int | None = typer.Option(
-        None,
-        "--max-length",
-        help="Tokens per input for hf: and dpo: (an embed: model keeps its own) [default: 2048].",
-    ),
+    max_length: int | None = options.MAX_LENGTH,
     truncation_side: str | None = typer.Option(
         None, "--truncation-side", help="left or right [default: left]."
     ),
@@ -150,6 +197,7 @@ def eval_command(
     dtype: str | None = options.DTYPE,
     device: str | None = options.DEVICE,
     trust_remote_code: bool | None = options.TRUST_REMOTE_CODE,
+    allow_python: bool | None = ALLOW_PYTHON,
     allow_pickle: bool | None = typer.Option(
         None, "--allow-pickle", help="Allow pickle weight files (can run code)."
     ),
@@ -179,6 +227,7 @@ def eval_command(
             "bootstrap": bootstrap,
             "confidence": confidence,
             "tie_value": tie_value,
+            "tie_margin": tie_margin,
             "n_bins": n_bins,
             "batch_size": batch_size,
             "max_tokens": max_tokens,
@@ -199,6 +248,7 @@ def eval_command(
         "device": device,
         "trust_remote_code": trust_remote_code,
         "allow_pickle": allow_pickle,
+        "allow_python": allow_python,
         "reference": reference,
         "beta": beta,
         "length_normalize": length_normalize,
@@ -217,15 +267,11 @@ def eval_command(
     if run.scoring.n_truncated:
         warn(f"{run.scoring.n_truncated} input(s) were truncated to --max-length")
     r = run.result
-    if "calibrator" in run.results_json:
-        console.print(
-            f"calibrated: ECE, Brier and log-loss use the {run.results_json['calibrator']['kind']}"
-            " calibrator saved beside the model (--no-calibration for raw sigmoid)",
-            highlight=False,
-        )
+    console.print(escape(data_summary(run.results_json)), highlight=False, soft_wrap=True)
     console.print(scoring_summary(run.scoring), highlight=False)
     title = f"{model} on {data_path.name}: {r.n_items} items, {r.n_pairs} pairs"
-    console.print(metrics_table(r, title, confidence=cfg.confidence))
+    note = str(run.results_json["calibration_metrics"]["note"])
+    console.print(metrics_table(r, title, confidence=cfg.confidence, probabilities_note=note))
     groups = groups_table(r, confidence=cfg.confidence)
     if groups is not None:
         console.print(groups)

@@ -30,13 +30,22 @@ from rewardkit.metrics.correlation import (
     weighted_spearman,
 )
 from rewardkit.metrics.estimate import Estimate, EstimateJSON
+from rewardkit.metrics.multiplicity import (
+    ADJUST_METHODS,
+    AdjustMethod,
+    adjust_pvalues,
+    describe_adjustment,
+)
 from rewardkit.metrics.pairwise import best_of_n_outcomes, pair_differences, pairwise_outcomes
 from rewardkit.metrics.rank_ci import spearman_ci
 from rewardkit.metrics.results import EvaluationResult, GroupResult, MetricConfig, MetricSet
 from rewardkit.metrics.suite import evaluate
+from rewardkit.metrics.tie_agreement import tie_agreement_outcomes
 
 __all__ = [
+    "ADJUST_METHODS",
     "FAST_PATH_MAX_UNIQUE",
+    "AdjustMethod",
     "BootstrapWarning",
     "CalibrationSums",
     "Estimate",
@@ -46,6 +55,7 @@ __all__ = [
     "MetricConfig",
     "MetricSet",
     "WeightedKendall",
+    "adjust_pvalues",
     "best_of_n_outcomes",
     "bin_index",
     "bootstrap_mean",
@@ -53,6 +63,7 @@ __all__ = [
     "brier",
     "brier_from_counts",
     "calibration_sums",
+    "describe_adjustment",
     "ece",
     "ece_from_counts",
     "evaluate",
@@ -68,6 +79,7 @@ __all__ = [
     "rng_for",
     "spearman",
     "spearman_ci",
+    "tie_agreement_outcomes",
     "weighted_kendall_tau_b",
     "weighted_spearman",
 ]

@@ -19,6 +19,7 @@ class MetricConfig:
         seed: Base seed; each metric and group draws from ``rng_for(seed, metric, group)``.
         tie_value: Credit for a tied chosen/rejected pair in pairwise accuracy.
         n_bins: Equal-width bins of the ECE.
+        tie_margin: Largest score difference read as a predicted tie in ``accuracy_with_ties``.
     """
 
     n_resamples: int = 1000
@@ -26,11 +27,12 @@ class MetricConfig:
     seed: int = 0
     tie_value: float = 0.5
     n_bins: int = 15
+    tie_margin: float = 0.0
 
     def __post_init__(self) -> None:
         if self.n_resamples < 1 or not 0.0 < self.confidence < 1.0 or self.n_bins < 1:
             raise ValueError(f"invalid MetricConfig: {self}")
-        if self.seed < 0 or not 0.0 <= self.tie_value <= 1.0:
+        if self.seed < 0 or not 0.0 <= self.tie_value <= 1.0 or not self.tie_margin >= 0.0:
             raise ValueError(f"invalid MetricConfig: {self}")
 
 
@@ -39,6 +41,9 @@ class MetricSet:
     """The metrics of one evaluation or group; ``None`` means not applicable to this data."""
 
     accuracy: Estimate
+    #: Agreement over all items, labelled ties included (some item is labelled a tie): see
+    #: :func:`rewardkit.metrics.tie_agreement.tie_agreement_outcomes`.
+    accuracy_with_ties: Estimate | None = None
     best_of_n_accuracy: Estimate | None = None  # some item has more than one rejected response
     ece: Estimate | None = None  # calibration: overall only
     brier: Estimate | None = None
@@ -88,7 +93,8 @@ class EvaluationResult:
         metrics: Overall metrics.
         by_subset: Per ``subset`` value, sorted by name (items without one are in no group).
         by_domain: Per ``domain`` value, likewise.
-        n_ties_excluded: Items labelled ``tie=True``, left out of accuracy and calibration.
+        n_ties_excluded: Items labelled ``tie=True``, left out of accuracy and calibration
+            (``accuracy_with_ties`` counts them).
     """
 
     n_items: int

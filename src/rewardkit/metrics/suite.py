@@ -26,6 +26,7 @@ from rewardkit.metrics.correlation import (
 from rewardkit.metrics.estimate import Estimate
 from rewardkit.metrics.pairwise import best_of_n_outcomes, pair_differences, pairwise_outcomes
 from rewardkit.metrics.results import EvaluationResult, GroupResult, MetricConfig, MetricSet
+from rewardkit.metrics.tie_agreement import tie_agreement_outcomes
 
 __all__ = ["evaluate"]
 
@@ -113,19 +114,32 @@ def _mean_estimate(values: FloatArray, cfg: MetricConfig, name: str, group: str)
     return bootstrap_mean(values, n_resamples=cfg.n_resamples, confidence=cfg.confidence, rng=rng)
 
 
+@dataclass(frozen=True)
+class _Outcomes:
+    """Per-item outcomes shared by the overall metrics and every group."""
+
+    keep: npt.NDArray[np.bool_]  # not labelled a tie
+    acc: FloatArray
+    bon: FloatArray | None  # some kept item has several rejected responses
+    with_ties: FloatArray | None  # some item is labelled a tie
+
+
 def _accuracy_set(
-    sel: IntArray,
-    acc: FloatArray,
-    bon: FloatArray | None,
-    lay: _Layout,
-    cfg: MetricConfig,
-    group: str,
+    members: IntArray, out: _Outcomes, lay: _Layout, cfg: MetricConfig, group: str
 ) -> MetricSet:
-    """Accuracy (and best-of-N where some selected item has several rejected) on items ``sel``."""
-    best = None
-    if bon is not None and bool((lay.n_rejected[sel] > 1).any()):
-        best = _mean_estimate(bon[sel], cfg, "best_of_n_accuracy", group)
-    return MetricSet(_mean_estimate(acc[sel], cfg, "accuracy", group), best)
+    """Accuracy on the untied items of ``members`` (and best-of-N where one of them has several
+    rejected); agreement with ties over all of ``members`` when one of them is a labelled tie."""
+    sel = members[out.keep[members]]
+    best = with_ties = None
+    if out.bon is not None and bool((lay.n_rejected[sel] > 1).any()):
+        best = _mean_estimate(out.bon[sel], cfg, "best_of_n_accuracy", group)
+    if out.with_ties is not None and sel.size < members.size:
+        with_ties = _mean_estimate(out.with_ties[members], cfg, "accuracy_with_ties", group)
+    return MetricSet(
+        accuracy=_mean_estimate(out.acc[sel], cfg, "accuracy", group),
+        accuracy_with_ties=with_ties,
+        best_of_n_accuracy=best,
+    )
 
 
 def _calibration(
@@ -195,13 +209,7 @@ def _correlations(
 
 
 def _groups(
-    labels: list[str | None],
-    kind: str,
-    keep: npt.NDArray[np.bool_],
-    acc: FloatArray,
-    bon: FloatArray | None,
-    lay: _Layout,
-    cfg: MetricConfig,
+    labels: list[str | None], kind: str, outcomes: _Outcomes, lay: _Layout, cfg: MetricConfig
 ) -> dict[str, GroupResult]:
     """Accuracy per distinct label, sorted by name; items without a label join no group."""
     members: dict[str, list[int]] = {}
@@ -211,8 +219,7 @@ def _groups(
     out: dict[str, GroupResult] = {}
     for name in sorted(members):
         idx = np.asarray(members[name], dtype=np.int64)
-        sel = idx[keep[idx]]
-        metrics = _accuracy_set(sel, acc, bon, lay, cfg, f"{kind}:{name}")
+        metrics = _accuracy_set(idx, outcomes, lay, cfg, f"{kind}:{name}")
         out[name] = GroupResult(int(idx.size), metrics)
     return out
 
@@ -223,6 +230,7 @@ def evaluate(
     config: MetricConfig | None = None,
     *,
     prob: ProbFn | None = None,
+    calibration: bool = True,
 ) -> EvaluationResult:
     """Score-based metrics of a reward model on preference items, each with a bootstrap CI.
 
@@ -230,8 +238,11 @@ def evaluate(
     added when some item has more than one rejected response; ECE, Brier and log-loss are over
     both orientations of every pair (each pair weighs 1); Spearman and Kendall tau-b (pooled over
     all responses) are added when every item carries human scores. Items labelled ``tie=True``
-    are left out of accuracy and calibration and counted in ``n_ties_excluded``. All intervals
-    resample items; each (metric, group) has its own random stream.
+    are left out of accuracy and calibration and counted in ``n_ties_excluded``; when there are
+    any, ``accuracy_with_ties`` scores every item, a labelled tie being correct only when its
+    scores tie within ``config.tie_margin`` (see
+    :func:`~rewardkit.metrics.tie_agreement.tie_agreement_outcomes`). All intervals resample
+    items; each (metric, group) has its own random stream.
 
     Args:
         items: The preference items.
@@ -239,6 +250,9 @@ def evaluate(
         config: Bootstrap and metric settings (defaults: ``MetricConfig()``).
         prob: Preference probability of a score difference for ECE, Brier and log-loss
             (default ``sigmoid``; a fitted calibrator's ``predict_proba``).
+        calibration: Whether ECE, Brier and log-loss apply: ``False`` when the scores are not
+            log-odds of preference (e.g. response length) and no ``prob`` maps them; the three
+            are then ``None`` (not applicable) rather than numbers.
 
     Returns:
         The overall metrics and per-subset / per-domain accuracy.
@@ -255,20 +269,37 @@ def evaluate(
     s = _check_scores(scores, items, lay)
     n = len(items)
     keep = ~np.fromiter((it.tie for it in items), dtype=bool, count=n)
-    acc = pairwise_outcomes(s, lay.item_index, lay.is_chosen, n, cfg.tie_value)
     multi = bool((lay.n_rejected[keep] > 1).any())
-    bon = best_of_n_outcomes(s, lay.item_index, lay.is_chosen, n) if multi else None
+    outcomes = _Outcomes(
+        keep=keep,
+        acc=pairwise_outcomes(s, lay.item_index, lay.is_chosen, n, cfg.tie_value),
+        bon=best_of_n_outcomes(s, lay.item_index, lay.is_chosen, n) if multi else None,
+        with_ties=None
+        if keep.all()
+        else tie_agreement_outcomes(s, lay.item_index, lay.is_chosen, ~keep, n, cfg.tie_margin),
+    )
     sel = np.flatnonzero(keep)
-    base = _accuracy_set(sel, acc, bon, lay, cfg, _ALL)
-    cal = _calibration(s, lay, keep, cfg, prob) if sel.size else (None, None, None)
+    base = _accuracy_set(np.arange(n, dtype=np.int64), outcomes, lay, cfg, _ALL)
+    cal: tuple[Estimate | None, Estimate | None, Estimate | None] = (None, None, None)
+    if sel.size and calibration:
+        cal = _calibration(s, lay, keep, cfg, prob)
     human = _human_scores(items)
     corr = _correlations(s, human, lay, cfg) if human is not None and n else (None, None)
-    metrics = MetricSet(base.accuracy, base.best_of_n_accuracy, *cal, *corr)
+    metrics = MetricSet(
+        accuracy=base.accuracy,
+        accuracy_with_ties=base.accuracy_with_ties,
+        best_of_n_accuracy=base.best_of_n_accuracy,
+        ece=cal[0],
+        brier=cal[1],
+        log_loss=cal[2],
+        spearman=corr[0],
+        kendall_tau_b=corr[1],
+    )
     return EvaluationResult(
         n_items=n,
         n_pairs=int((lay.n_chosen * lay.n_rejected)[keep].sum()),
         metrics=metrics,
-        by_subset=_groups([it.subset for it in items], "subset", keep, acc, bon, lay, cfg),
-        by_domain=_groups([it.domain for it in items], "domain", keep, acc, bon, lay, cfg),
+        by_subset=_groups([it.subset for it in items], "subset", outcomes, lay, cfg),
+        by_domain=_groups([it.domain for it in items], "domain", outcomes, lay, cfg),
         n_ties_excluded=int(n - sel.size),
     )

@@ -28,9 +28,15 @@ def evaluation_json(
     data: LoadReport,
     config: MetricConfig,
     n_truncated: int | None = None,
+    probabilities: str | None = "sigmoid(score difference)",
+    probabilities_note: str = "",
 ) -> dict[str, Any]:
     """The results document. It holds no timestamps or absolute paths, so the same inputs and
-    seed give byte-identical files (times live in ``manifest.json``)."""
+    seed give byte-identical files (times live in ``manifest.json``).
+
+    ``probabilities`` names what ECE, Brier and log-loss were computed from (``None``: they do
+    not apply to these scores and are absent from ``metrics``); ``probabilities_note`` says so
+    in a sentence."""
     return {
         "schema_version": SCHEMA_VERSION,
         "command": "eval",
@@ -50,9 +56,11 @@ def evaluation_json(
             "n_resamples": config.n_resamples,
             "confidence": config.confidence,
             "tie_value": config.tie_value,
+            "tie_margin": config.tie_margin,
             "n_bins": config.n_bins,
             "ci_method": "percentile bootstrap over items",
         },
+        "calibration_metrics": {"probabilities": probabilities, "note": probabilities_note},
         "n_items": result.n_items,
         "n_pairs": result.n_pairs,
         "n_ties_excluded": result.n_ties_excluded,
@@ -70,16 +78,69 @@ def _row(table: Table, name: str, est: Estimate) -> None:
     table.add_row(name, _fmt(est.value), f"[{_fmt(est.ci_low)}, {_fmt(est.ci_high)}]", str(est.n))
 
 
-def metrics_table(result: EvaluationResult, title: str, *, confidence: float = 0.95) -> Table:
-    """A table of metric, value, CI and n."""
-    table = Table(title=escape(title), title_justify="left")
+CALIBRATION_METRICS = ("ece", "brier", "log_loss")
+
+
+def metrics_table(
+    result: EvaluationResult,
+    title: str,
+    *,
+    confidence: float = 0.95,
+    probabilities_note: str | None = None,
+) -> Table:
+    """A table of metric, value, CI and n.
+
+    With ``probabilities_note`` the table's caption carries it, and when ECE, Brier and
+    log-loss were not computed (they need probabilities) their rows read ``n/a``.
+    """
+    table = Table(
+        title=escape(title),
+        title_justify="left",
+        caption=escape(probabilities_note) if probabilities_note else None,
+        caption_justify="left",
+    )
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column(f"{confidence:.0%} CI", justify="right")
     table.add_column("n", justify="right")
     for name, est in result.metrics.as_dict().items():
         _row(table, name, est)
+    if probabilities_note and result.metrics.ece is None and result.metrics.accuracy.n:
+        for name in CALIBRATION_METRICS:
+            table.add_row(name, "n/a", "", "")
     return table
+
+
+def data_summary(results: dict[str, Any]) -> str:
+    """One console line on what was read, skipped, left out and truncated (from a results
+    document of :func:`evaluation_json`).
+
+    Example:
+        >>> line = data_summary({"n_items": 9, "n_ties_excluded": 2, "data": {"n_rows": 10,
+        ...     "n_skipped": 1, "skipped_by_reason": {"empty text": 1}, "n_truncated": 0}})
+        >>> for part in line.split(", "):
+        ...     print(part)
+        data: 10 rows
+        1 skipped (empty text: 1)
+        9 items
+        2 labelled ties excluded from accuracy
+        0 inputs truncated
+    """
+    data = results.get("data") or {}
+    parts = [f"{data.get('n_rows', results.get('n_items', 0))} rows"]
+    n_skipped = int(data.get("n_skipped") or 0)
+    reasons = data.get("skipped_by_reason") or {}
+    if n_skipped:
+        why = ", ".join(f"{reason}: {n}" for reason, n in reasons.items())
+        parts.append(f"{n_skipped} skipped ({why})" if why else f"{n_skipped} skipped")
+    else:
+        parts.append("0 skipped")
+    parts.append(f"{results.get('n_items', 0)} items")
+    ties = int(results.get("n_ties_excluded") or 0)
+    parts.append(f"{ties} labelled ties excluded from accuracy")
+    if data.get("n_truncated") is not None:
+        parts.append(f"{data['n_truncated']} inputs truncated")
+    return "data: " + ", ".join(parts)
 
 
 def groups_table(

@@ -1,7 +1,9 @@
 """Read an evaluation run directory and derive what the HTML pages draw.
 
-Reads ``results.json``, ``manifest.json`` (optional) and ``scores.parquet`` (optional) and
-computes per-item rows, the reliability bins and the chosen/rejected score lists, reusing the
+Reads ``results.json``, ``manifest.json`` (optional), ``scores.parquet`` (optional) and
+``items.parquet`` (optional: each item's labelled tie and the prompt/response previews the item
+table shows, so a page rendered from the directory alone has the same cells) and computes
+per-item rows, the reliability bins and the chosen/rejected score lists, reusing the
 metric code (:func:`~rewardkit.metrics.pairwise.pair_differences`,
 :func:`~rewardkit.metrics.calibration.preference_probs`,
 :func:`~rewardkit.metrics.calibration.bin_index`).
@@ -34,6 +36,10 @@ class ItemRow:
     chosen: tuple[float, ...]
     rejected: tuple[float, ...]
     outcome: float | None
+    tie: bool = False  # labelled a tie: left out of accuracy
+    prompt: str = ""  # previews from items.parquet (untrusted text: escape when rendering)
+    chosen_text: str = ""
+    rejected_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,31 @@ def reliability(diffs: Any, n_bins: int = 15, prob: ProbFn | None = None) -> Rel
     return Reliability(tuple(mean), tuple(obs), tuple(int(c) for c in counts))
 
 
-def _items(frame: pd.DataFrame, tie_value: float) -> tuple[tuple[ItemRow, ...], tuple[float, ...]]:
+_TEXT_COLUMNS = ("prompt", "chosen", "rejected")
+
+
+def _item_info(path: Path) -> dict[str, tuple[bool, str, str, str]]:
+    """Per item id: (labelled tie, prompt, chosen, rejected previews) from ``items.parquet``."""
+    if not path.exists():
+        return {}
+    frame = pd.read_parquet(path)
+    ties = frame["tie"].to_numpy(dtype=bool) if "tie" in frame else np.zeros(len(frame), dtype=bool)
+    texts = [
+        frame[c].fillna("").astype(str).tolist() if c in frame else [""] * len(frame)
+        for c in _TEXT_COLUMNS
+    ]
+    ids = frame["item_id"].astype(str).tolist()
+    return {
+        item_id: (bool(ties[k]), texts[0][k], texts[1][k], texts[2][k])
+        for k, item_id in enumerate(ids)
+    }
+
+
+def _items(
+    frame: pd.DataFrame, tie_value: float, info: dict[str, tuple[bool, str, str, str]]
+) -> tuple[tuple[ItemRow, ...], tuple[float, ...]]:
+    """Item rows, and the score differences of the pairs of untied items (the pairs the
+    calibration metrics use)."""
     frame = frame[np.isfinite(frame["score"].to_numpy(dtype=np.float64))]
     if frame.empty:
         return (), ()
@@ -121,7 +151,9 @@ def _items(frame: pd.DataFrame, tie_value: float) -> tuple[tuple[ItemRow, ...], 
     scores = frame["score"].to_numpy(dtype=np.float64)
     chosen = frame["is_chosen"].to_numpy(dtype=bool)
     outcomes = pairwise_outcomes(scores, codes, chosen, len(uniques), tie_value=tie_value)
-    _, diffs = pair_differences(scores, codes, chosen)
+    tied = np.array([info.get(str(u), (False,))[0] for u in uniques], dtype=bool)
+    untied = ~tied[codes]
+    _, diffs = pair_differences(scores[untied], codes[untied], chosen[untied])
     order = np.argsort(codes, kind="stable")
     subsets = frame["subset"].astype(str).to_numpy() if "subset" in frame else None
     domains = frame["domain"].astype(str).to_numpy() if "domain" in frame else None
@@ -129,14 +161,20 @@ def _items(frame: pd.DataFrame, tie_value: float) -> tuple[tuple[ItemRow, ...], 
     rows: list[ItemRow] = []
     for k, idx in enumerate(np.split(order, split)):
         first = int(idx[0])
+        item_id = str(uniques[k])
+        tie, prompt, chosen_text, rejected_text = info.get(item_id, (False, "", "", ""))
         rows.append(
             ItemRow(
-                item_id=str(uniques[k]),
+                item_id=item_id,
                 subset="" if subsets is None else str(subsets[first]),
                 domain="" if domains is None else str(domains[first]),
                 chosen=tuple(float(scores[i]) for i in idx if chosen[i]),
                 rejected=tuple(float(scores[i]) for i in idx if not chosen[i]),
-                outcome=None if np.isnan(outcomes[k]) else float(outcomes[k]),
+                outcome=None if tie or np.isnan(outcomes[k]) else float(outcomes[k]),
+                tie=tie,
+                prompt=prompt,
+                chosen_text=chosen_text,
+                rejected_text=rejected_text,
             )
         )
     return tuple(rows), tuple(float(d) for d in diffs)
@@ -149,7 +187,8 @@ def load_run(run_dir: Path) -> RunData:
         run_dir: The run directory; ``results.json`` is required, the rest optional.
 
     Returns:
-        The run's documents, item rows and pair differences.
+        The run's documents, item rows (with the previews and labelled ties of
+        ``items.parquet`` when the run wrote one) and the pair differences of untied items.
 
     Example:
         >>> import tempfile
@@ -169,5 +208,6 @@ def load_run(run_dir: Path) -> RunData:
     scores_path = run_dir / "scores.parquet"
     if scores_path.exists():
         tie = (results.get("config") or {}).get("tie_value", 0.5)
-        items, diffs = _items(pd.read_parquet(scores_path), float(tie))
+        info = _item_info(run_dir / "items.parquet")
+        items, diffs = _items(pd.read_parquet(scores_path), float(tie), info)
     return RunData(run_dir.name, results, manifest, items, diffs)

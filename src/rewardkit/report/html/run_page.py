@@ -54,16 +54,34 @@ def _meta(run: RunData) -> str:
     return f'<dl class="meta">{dl}</dl>'
 
 
+_CALIBRATION_METRICS = ("ece", "brier", "log_loss")
+
+
+def _probabilities(results: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the run's scores give probabilities (ECE, Brier, log-loss apply), and the
+    sentence results.json gives about it (older runs have none: sigmoid is assumed)."""
+    block = results.get("calibration_metrics")
+    if not isinstance(block, dict):
+        return True, ""
+    return block.get("probabilities") is not None, str(block.get("note") or "")
+
+
 def _metrics(results: dict[str, Any]) -> str:
     conf = (results.get("config") or {}).get("confidence", 0.95)
+    metrics = results.get("metrics") or {}
     rows = []
-    for name, est in (results.get("metrics") or {}).items():
+    for name, est in metrics.items():
         iv = estimate(str(name), est)
         rows.append(
             [escape(str(name)), fmt(iv.value), f"[{fmt(iv.low)}, {fmt(iv.high)}]", str(iv.n)]
         )
+    applies, note = _probabilities(results)
+    if not applies and "accuracy" in metrics:
+        na = '<span class="note">n/a</span>'
+        rows += [[name, na, "", ""] for name in _CALIBRATION_METRICS if name not in metrics]
     header = ["metric", "value", f"{float(conf):.0%} CI", "n"]
-    return table(header, rows, numeric=[False, True, True, True])
+    caption = f'<p class="note">{escape(note)}</p>' if note else ""
+    return table(header, rows, numeric=[False, True, True, True]) + caption
 
 
 def _groups(results: dict[str, Any]) -> str:
@@ -83,7 +101,9 @@ def _scores(values: Sequence[float]) -> str:
     return ", ".join(fmt(v) for v in values)
 
 
-def _outcome(x: float | None) -> str:
+def _outcome(x: float | None, tie: bool = False) -> str:
+    if tie:
+        return '<span class="note">labelled tie (excluded)</span>'
     if x is None:
         return '<span class="note">n/a</span>'
     if x == 1.0:
@@ -99,7 +119,9 @@ def _items_table(
     shown = items[:max_rows]
     rows = []
     for it in shown:
-        prompt, chosen, rejected = texts.get(it.item_id, ("", "", ""))
+        prompt, chosen, rejected = texts.get(
+            it.item_id, (it.prompt, it.chosen_text, it.rejected_text)
+        )
         rows.append(
             [
                 escape(it.item_id),
@@ -110,7 +132,7 @@ def _items_table(
                 escape(rejected),
                 _scores(it.chosen),
                 _scores(it.rejected),
-                _outcome(it.outcome),
+                _outcome(it.outcome, it.tie),
             ]
         )
     header = [
@@ -139,6 +161,21 @@ def _items_table(
         + note
         + table(header, rows, numeric=[False] * 6 + [True] * 2 + [False], table_id="items")
     )
+
+
+def _raw_diagram(diffs: tuple[float, ...], n_bins: int, res: dict[str, Any]) -> list[str]:
+    """The reliability diagram of ``sigmoid(d)``, or why it is left out (scores that are not
+    log-odds give no probabilities)."""
+    applies, note = _probabilities(res)
+    if not applies:
+        return [f'<p class="note">No reliability diagram: {escape(note)}.</p>']
+    rel = reliability(diffs, n_bins)
+    return [
+        '<p class="note">p = sigmoid(score<sub>chosen</sub> &minus; score<sub>rejected</sub>)'
+        f" over both orientations of every pair of the untied items, {n_bins} equal-width bins;"
+        " the dashed line is perfect calibration.</p>",
+        reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
+    ]
 
 
 def _calibrated_diagram(
@@ -170,6 +207,8 @@ def render_run_report(
         run_dir: A directory written by :func:`rewardkit.evaluate.run_eval` (``results.json``,
             and ``scores.parquet``/``manifest.json`` when present).
         max_rows: Most item rows in the item table; a note says when rows were left out.
+        texts: Prompt, chosen and rejected previews by item id, instead of the run's
+            ``items.parquet``.
         calibrator: Also draw the reliability diagram after this calibrator (default: the one
             ``results.json`` names, when the metrics were computed with it).
 
@@ -190,15 +229,11 @@ def render_run_report(
     body = [_meta(run), "<h2>Metrics</h2>", _metrics(res), "<h2>Accuracy by group</h2>"]
     body.append(_groups(res))
     if run.items:
-        rel = reliability(run.pair_diffs, n_bins)
         chosen = [s for it in run.items for s in it.chosen]
         rejected = [s for it in run.items for s in it.rejected]
         body += [
             "<h2>Calibration</h2>",
-            '<p class="note">p = sigmoid(score<sub>chosen</sub> &minus; score<sub>rejected</sub>)'
-            f" over both orientations of every pair, {n_bins} equal-width bins; the dashed line"
-            " is perfect calibration.</p>",
-            reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
+            *_raw_diagram(run.pair_diffs, n_bins, res),
             *_calibrated_diagram(run.pair_diffs, n_bins, res, calibrator),
             "<h2>Score distributions</h2>",
             histograms(chosen, rejected),
