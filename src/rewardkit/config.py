@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -28,22 +29,52 @@ class ScoringOptions(BaseModel):
     split: str | None = None
 
 
+#: Credit for a predicted score tie when neither the user nor a benchmark names one.
+DEFAULT_TIE_VALUE = 0.5
+
+
 class EvalConfig(ScoringOptions):
-    """Options of ``rewardkit eval`` (see ``configs/eval.yaml``)."""
+    """Options of ``rewardkit eval`` (see ``configs/eval.yaml``).
+
+    Example:
+        >>> EvalConfig().resolved_tie_value(), EvalConfig(tie_value=0.0).resolved_tie_value(1.0)
+        (0.5, 0.0)
+    """
 
     seed: int = Field(default=0, ge=0)
     bootstrap: int = Field(default=1000, ge=10, description="bootstrap resamples")
     confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
-    tie_value: float = Field(default=0.5, ge=0.0, le=1.0, description="credit for a score tie")
+    tie_value: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="credit for a predicted score tie on a pair that is not labelled a tie; "
+        "null = the benchmark's published rule (--benchmark), else 0.5",
+    )
+    tie_margin: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="largest |score difference| read as a predicted tie in the with-ties "
+        "agreement on data with labelled ties",
+    )
     n_bins: int = Field(default=15, ge=2, description="ECE bins")
     calibration: bool = Field(
         default=True, description="apply the calibrator.json saved beside the model"
     )
 
+    def resolved_tie_value(self, benchmark_rule: float | None = None) -> float:
+        """The tie credit in force: the user's, else the benchmark's rule, else 0.5."""
+        if self.tie_value is not None:
+            return self.tie_value
+        return DEFAULT_TIE_VALUE if benchmark_rule is None else benchmark_rule
+
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """A YAML file of ``option: value`` pairs (an empty file is an empty mapping)."""
+    """A YAML file of ``option: value`` pairs (an empty file is an empty mapping). Only a
+    regular file is read: a FIFO or a device such as ``/dev/zero`` is refused before reading."""
     try:
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            raise ConfigError(f"{path}: cannot read config: not a regular file")
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc

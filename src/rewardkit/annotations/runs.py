@@ -144,7 +144,11 @@ def run_aggregate(
     run.write_manifest(manifest)
     scale = Scale(config.scale_min, config.scale_max)
     ratings = read_ratings(
-        ratings_path, scale=scale, criteria=criteria, default_criterion=default_criterion
+        ratings_path,
+        scale=scale,
+        criteria=criteria,
+        default_criterion=default_criterion,
+        points_only=True,
     )
     comparisons = read_comparisons(comparisons_path) if comparisons_path else None
     result = aggregate(

@@ -92,6 +92,22 @@ def _require(frame: pd.DataFrame, keys: Sequence[str], path: Path, what: str) ->
             raise DataError(f"field {key!r} is empty in row(s) {_rows_text(empty)}", path=path)
 
 
+def _scalars(frame: pd.DataFrame, keys: Sequence[str], path: Path) -> None:
+    """Ids and labels must be text or numbers: a list or an object (unhashable, and a new id
+    once turned into text) is refused with its rows."""
+    for key in keys:
+        if key not in frame.columns:
+            continue
+        bad = frame[key].map(lambda v: isinstance(v, (list, dict, tuple, bool, np.bool_)))
+        rows = _where(frame.loc[bad])
+        if rows:
+            raise DataError(
+                f"field {key!r} holds a list, an object or true/false instead of a text or "
+                f"number in row(s) {_rows_text(rows)}",
+                path=path,
+            )
+
+
 def read_ratings(
     path: str | Path | Sequence[str | Path],
     *,
@@ -126,8 +142,14 @@ def read_ratings(
     frame = frame.reset_index(drop=True)
     frame["__row__"] = frame["__row__"].astype(int)
     _require(frame, RATING_KEYS, p, "ratings")
+    _scalars(frame, ("item_id", "prompt_id", "annotator_id", "criterion", "domain"), p)
     for key in ("item_id", "prompt_id", "annotator_id", "criterion"):
         frame[key] = frame[key].astype(str)
+    flags = _where(frame.loc[frame["value"].map(lambda v: isinstance(v, (bool, np.bool_)))])
+    if flags:
+        raise DataError(
+            f"field 'value' is true/false, not a rating, in row(s) {_rows_text(flags)}", path=p
+        )
     values = pd.to_numeric(frame["value"], errors="coerce")
     bad = _where(frame.loc[values.isna()])
     if bad:
@@ -198,6 +220,7 @@ def read_comparisons(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     frame = read_frame(p)
     _require(frame, COMPARISON_KEYS, p, "comparisons")
+    _scalars(frame, COMPARISON_KEYS, p)
     for key in COMPARISON_KEYS:
         frame[key] = frame[key].astype(str).str.strip()
     frame["preference"] = frame["preference"].str.lower()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
-__all__ = ["FORMAT_VERSION", "dump_payload", "load_payload"]
+from rewardkit.data.safe_json import parse_json
+from rewardkit.errors import DataError
+
+__all__ = ["FORMAT_VERSION", "dump_payload", "fitted_number", "load_payload"]
 
 FORMAT_VERSION = 1
 
@@ -28,7 +32,10 @@ def load_payload(text: str, kind: str | None = None) -> dict[str, Any]:
         >>> load_payload('{"kind": "platt", "version": 1, "params": {}, "fitted": {}}')["kind"]
         'platt'
     """
-    payload = json.loads(text)
+    try:
+        payload = parse_json(text, surrogates="reject").value
+    except DataError as exc:
+        raise ValueError(f"not a rewardkit calibrator: {exc.message}") from None
     if not isinstance(payload, dict) or "kind" not in payload:
         raise ValueError("not a rewardkit calibrator: JSON object with a 'kind' field expected")
     if kind is not None and payload["kind"] != kind:
@@ -39,3 +46,26 @@ def load_payload(text: str, kind: str | None = None) -> dict[str, Any]:
         if not isinstance(payload.get(key), dict):
             raise ValueError(f"calibrator JSON lacks the {key!r} object")
     return payload
+
+
+def fitted_number(payload: dict[str, Any], key: str, *, positive: bool = False) -> float:
+    """A fitted parameter of a payload: a finite number (and > 0 when ``positive``).
+
+    A damaged calibrator fails here, on load, instead of giving NaN probabilities or (a
+    negative temperature) silently flipping every probability.
+
+    Example:
+        >>> fitted_number({"fitted": {"temperature_": 2.0}}, "temperature_", positive=True)
+        2.0
+        >>> fitted_number({"fitted": {"temperature_": -1.0}}, "temperature_", positive=True)
+        Traceback (most recent call last):
+        ...
+        ValueError: calibrator JSON: temperature_ must be a finite number > 0, got -1.0
+    """
+    value = payload["fitted"].get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(float(value)) and (not positive or float(value) > 0)
+    if not ok:
+        need = "a finite number > 0" if positive else "a finite number"
+        raise ValueError(f"calibrator JSON: {key} must be {need}, got {value!r}")
+    return float(value)

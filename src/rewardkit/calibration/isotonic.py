@@ -102,4 +102,10 @@ class IsotonicCalibrator:
         cal.y_ = np.asarray(payload["fitted"]["y_"], dtype=np.float64)
         if cal.x_.ndim != 1 or cal.x_.size == 0 or cal.x_.shape != cal.y_.shape:
             raise ValueError("isotonic calibrator JSON: x_ and y_ must be equal-length lists")
+        if not (np.isfinite(cal.x_).all() and np.isfinite(cal.y_).all()):
+            raise ValueError("isotonic calibrator JSON: x_ and y_ must be finite numbers")
+        if (np.diff(cal.x_) < 0).any() or (np.diff(cal.y_) < 0).any():
+            raise ValueError("isotonic calibrator JSON: x_ and y_ must be non-decreasing")
+        if cal.y_.min() < 0.0 or cal.y_.max() > 1.0:
+            raise ValueError("isotonic calibrator JSON: y_ must be probabilities in [0, 1]")
         return cal

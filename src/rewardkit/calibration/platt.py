@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, log_expit
 
-from rewardkit.calibration._json import dump_payload, load_payload
+from rewardkit.calibration._json import dump_payload, fitted_number, load_payload
 from rewardkit.calibration.base import NotFittedError, check_diffs, check_pairs, symmetrise
 
 __all__ = ["PlattScaling", "logistic_fit"]
@@ -162,6 +162,6 @@ class PlattScaling:
         """
         payload = load_payload(text, cls.kind)
         cal = cls(**payload["params"])
-        cal.a_ = float(payload["fitted"]["a_"])
-        cal.b_ = float(payload["fitted"]["b_"])
+        cal.a_ = fitted_number(payload, "a_")
+        cal.b_ = fitted_number(payload, "b_")
         return cal

@@ -14,6 +14,7 @@ __all__ = [
     "CALIBRATOR_FILE",
     "CALIBRATOR_KINDS",
     "calibrator_beside",
+    "calibrator_from_document",
     "from_json",
     "load_calibrator",
     "model_folder",
@@ -54,8 +55,13 @@ def save_calibrator(calibrator: Calibrator, path: str | Path) -> Path:
     """
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(calibrator.to_json() + "\n", encoding="utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(calibrator.to_json() + "\n", encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # ENOSPC on write carries no file name: name the file being saved.
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     return target
 
 
@@ -66,7 +72,36 @@ def load_calibrator(path: str | Path) -> Calibrator:
         >>> load_calibrator.__name__
         'load_calibrator'
     """
-    return from_json(Path(path).read_text(encoding="utf-8"))
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text ({exc.reason})") from None
+    return from_json(text)
+
+
+def calibrator_from_document(doc: object, path: Path) -> Calibrator:
+    """The calibrator stored (as its JSON object) in a run document, e.g. the ``calibrator``
+    of ``calibration.json``; a damaged one is a :class:`~rewardkit.errors.DataError`.
+
+    Example:
+        >>> import json
+        >>> doc = json.loads(TemperatureScaling().fit([1.0, -0.5]).to_json())
+        >>> type(calibrator_from_document(doc, Path("calibration.json"))).__name__
+        'TemperatureScaling'
+        >>> doc["fitted"]["temperature_"] = -1.0
+        >>> calibrator_from_document(doc, Path("calibration.json"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rewardkit.errors.DataError: ...: temperature_ must be a finite number > 0, got -1.0
+    """
+    import json
+
+    from rewardkit.errors import DataError
+
+    try:
+        return from_json(json.dumps(doc, allow_nan=True))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"not a valid calibrator: {exc}", path=path, field="calibrator") from None
 
 
 CALIBRATOR_FILE = "calibrator.json"
@@ -98,7 +133,7 @@ def calibrator_beside(spec: str) -> tuple[Calibrator, Path] | None:
     path = folder / CALIBRATOR_FILE
     try:
         return load_calibrator(path), path
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, OSError) as exc:
         from rewardkit.errors import ConfigError
 
         raise ConfigError(f"{path}: not a valid calibrator: {exc}") from exc

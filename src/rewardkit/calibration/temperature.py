@@ -10,7 +10,7 @@ import numpy.typing as npt
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit
 
-from rewardkit.calibration._json import dump_payload, load_payload
+from rewardkit.calibration._json import dump_payload, fitted_number, load_payload
 from rewardkit.calibration.base import NotFittedError, check_diffs, check_pairs, symmetrise
 
 __all__ = ["TemperatureScaling"]
@@ -102,5 +102,5 @@ class TemperatureScaling:
         """
         payload = load_payload(text, cls.kind)
         cal = cls(**payload["params"])
-        cal.temperature_ = float(payload["fitted"]["temperature_"])
+        cal.temperature_ = fitted_number(payload, "temperature_", positive=True)
         return cal

@@ -270,6 +270,12 @@ def aggregate_command(
     prompts: Path | None = typer.Option(
         None, "--prompts", help="Prompts table (prompt_id, prompt[, domain]); with --responses."
     ),
+    any_criteria: bool = typer.Option(
+        False,
+        "--any-criteria",
+        help="Accept criteria other than usefulness, factuality, safety, alignment and those "
+        "the weights name (as agree's --any-criteria).",
+    ),
 ) -> None:
     """Weighted criteria, Borda or Bradley-Terry from comparisons, their blend, deterministic
     tie-breaking; writes items.parquet, pairs.jsonl, targets.jsonl and excluded.json, and with
@@ -277,6 +283,7 @@ def aggregate_command(
     targets) for rewardkit train."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate
+    from rewardkit.annotations.tables import CRITERIA
     from rewardkit.config import load_config
 
     overrides: dict[str, object] = {
@@ -302,11 +309,15 @@ def aggregate_command(
     cfg = load_config(AggregationConfig, config, overrides)
     if (responses is None) != (prompts is None):
         raise ConfigError("--responses and --prompts go together (texts for the training data)")
+    # The ratings are validated as agree validates them: known criteria only (the standard
+    # four and those the weights name) unless --any-criteria; points of the scale only.
+    known = None if any_criteria else list(dict.fromkeys([*CRITERIA, *cfg.weights]))
     run = run_aggregate(
         ratings,
         comparisons,
         cfg,
         out or default_run_dir("aggregate"),
+        criteria=known,
         default_criterion=criterion,
         texts=None if responses is None or prompts is None else (responses, prompts),
     )

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rewardkit.cli import options
-from rewardkit.cli.app import app, console, data_notes, warn
+from rewardkit.cli.app import ALLOW_PYTHON, app, console, data_notes, warn
 from rewardkit.config import load_config
 from rewardkit.report import default_run_dir
 from rewardkit.report.html.svg import fmt
@@ -93,6 +93,7 @@ def bon_command(
     dtype: str | None = options.DTYPE,
     device: str | None = options.DEVICE,
     trust_remote_code: bool | None = options.TRUST_REMOTE_CODE,
+    allow_python: bool | None = ALLOW_PYTHON,
     config: Path | None = typer.Option(None, "--config", help="YAML file of the bon options."),
 ) -> None:
     """Best-of-n curves (unbiased estimator over the N candidates), fits of
@@ -124,6 +125,7 @@ def bon_command(
         "dtype": dtype,
         "device": device,
         "trust_remote_code": trust_remote_code,
+        "allow_python": allow_python,
     }
     run = run_bon(
         data,

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from rewardkit.cli import options
-from rewardkit.cli.app import app, console, data_notes
+from rewardkit.cli.app import ALLOW_PYTHON, app, console, data_notes
 from rewardkit.config import EvalConfig, load_config
 from rewardkit.report import default_run_dir
 
@@ -45,6 +45,7 @@ def calibrate_command(
     dtype: str | None = options.DTYPE,
     device: str | None = options.DEVICE,
     trust_remote_code: bool | None = options.TRUST_REMOTE_CODE,
+    allow_python: bool | None = ALLOW_PYTHON,
     config: Path | None = typer.Option(
         None, "--config", help="YAML file of these options (as for eval)."
     ),
@@ -78,6 +79,7 @@ def calibrate_command(
         "dtype": dtype,
         "device": device,
         "trust_remote_code": trust_remote_code,
+        "allow_python": allow_python,
     }
     run = run_calibrate(
         model,

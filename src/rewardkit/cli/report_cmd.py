@@ -9,7 +9,6 @@ several, in the current directory); a path inside a run directory is refused.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,13 @@ from typing import Any
 import typer
 
 from rewardkit.cli.app import app, console
+from rewardkit.data.run_files import (
+    RESULTS_FILE,
+    check_bon_results,
+    check_eval_run,
+    read_json_object,
+    read_results,
+)
 from rewardkit.errors import ConfigError, DataError
 from rewardkit.registry import Registry
 
@@ -41,30 +47,39 @@ SUITE_KIND = "eval --benchmark"
 def _eval_page(run_dir: Path) -> str:
     from rewardkit.report.html import render_run_report
 
+    check_eval_run(run_dir)
     return render_run_report(run_dir)
 
 
 def _calibrate_page(run_dir: Path) -> str:
     """The eval page of the held-out pairs with the reliability diagram after the calibrator
     the run fitted (as ``rewardkit calibrate`` wrote it)."""
-    from rewardkit.calibration.serialize import from_json
+    from rewardkit.calibration.serialize import calibrator_from_document
     from rewardkit.report.html import render_run_report
 
-    doc = _read_json(run_dir / "calibration.json") or {}
+    path = run_dir / "calibration.json"
+    doc = _read_json(path) or {}
     if "calibrator" not in doc:
-        raise DataError("no calibrator in the calibrate run", path=run_dir / "calibration.json")
-    return render_run_report(run_dir, calibrator=from_json(json.dumps(doc["calibrator"])))
+        raise DataError("no calibrator in the calibrate run", path=path)
+    calibrator = calibrator_from_document(doc["calibrator"], path)
+    check_eval_run(run_dir)
+    return render_run_report(run_dir, calibrator=calibrator)
 
 
 def _bon_page(run_dir: Path) -> str:
     from rewardkit.rl.bon.report import render_bon_report
 
-    return render_bon_report(_read_json(run_dir / "results.json") or {})
+    results = read_results(run_dir)
+    check_bon_results(results, run_dir / RESULTS_FILE)
+    return render_bon_report(results)
 
 
 def _suite_page(run_dir: Path) -> str:
     from rewardkit.report.html import render_suite_report
 
+    _read_json(run_dir / "suite.json")
+    for member in sorted(p for p in run_dir.iterdir() if (p / RESULTS_FILE).is_file()):
+        check_eval_run(member)
     return render_suite_report(run_dir)
 
 
@@ -76,13 +91,11 @@ RUN_PAGES.register(SUITE_KIND, _suite_page)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
+    """A run file's JSON object (None when absent); a damaged one is a one-line DataError
+    (see :func:`rewardkit.data.run_files.read_json_object`)."""
+    if not path.exists():
         return None
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"invalid JSON ({exc.msg}, line {exc.lineno})", path=path) from exc
-    return doc if isinstance(doc, dict) else None
+    return read_json_object(path, what=path.name)
 
 
 def run_kind(run_dir: Path) -> str:
@@ -227,6 +240,8 @@ def report_command(
         html = render_run_page(runs[0])
     else:
         _check_leaderboard_runs(runs)
+        for run in runs:
+            check_eval_run(run)
         html = render_leaderboard(runs)
     target = out if out is not None else default_out(runs)
     check_out(target, runs)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings as warnings_module
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rewardkit.data.fields import FieldReader
 from rewardkit.data.layouts import CONVERTERS, LAYOUTS, detect_layout
-from rewardkit.data.readers import detect_file_format, read_rows
+from rewardkit.data.readers import LoneSurrogateWarning, Row, detect_file_format, read_rows
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import DataError
 
@@ -51,6 +52,21 @@ class LoadResult:
     report: LoadReport
 
 
+def _read_noting_surrogates(path: Path, split: str | None) -> tuple[list[Row], list[str]]:
+    """The rows of ``path``, and the readers' lone-surrogate notes as report warnings (other
+    warnings pass through)."""
+    with warnings_module.catch_warnings(record=True) as caught:
+        warnings_module.simplefilter("always")
+        rows = read_rows(path, split)
+    notes = []
+    for w in caught:
+        if issubclass(w.category, LoneSurrogateWarning):
+            notes.append(str(w.message))
+        else:
+            warnings_module.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return rows, notes
+
+
 def load_preferences(
     path: str | Path,
     *,
@@ -66,6 +82,7 @@ def load_preferences(
     as a warning (a model can only tie on it); so is an empty response (a model may answer
     nothing), counted in ``report.empty_responses``. Only CSV cells may hold JSON-encoded
     lists (``'["a", "b"]'``) for list-typed fields; in every other format a string is one value.
+    Lone surrogates in JSON text are replaced by U+FFFD and counted in ``report.warnings``.
 
     Example:
         >>> import tempfile, json
@@ -77,7 +94,7 @@ def load_preferences(
     """
     p = Path(path)
     file_format = detect_file_format(p) if p.exists() else "missing"
-    rows = read_rows(p, split)
+    rows, notes = _read_noting_surrogates(p, split)
     if not rows:
         raise DataError("no rows (empty file)", path=p)
     if layout is None:
@@ -116,7 +133,7 @@ def load_preferences(
     identical = sum(1 for it in items if set(it.chosen) & set(it.rejected))
     empty = [sum(1 for r in it.responses if not r.strip()) for it in items]
     n_empty, empty_items = sum(empty), sum(1 for n in empty if n)
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)
     if identical:
         warnings.append(
             f"{identical} item(s) have a chosen response identical to a rejected "

@@ -1,18 +1,29 @@
 """Read raw rows from JSONL (plain or gzipped), JSON, CSV, Parquet and local HF dataset folders.
 
 Readers only parse; they return a list of dicts (one per row) and never validate content. Every
-parse failure names the file and the row (line for JSONL).
+parse failure names the file and the row (line for JSONL). What every reader refuses or repairs,
+whatever the command:
+
+- a path that is not a regular file or a folder (a FIFO, ``/dev/zero``): refused before any
+  byte is read, so nothing hangs;
+- JSON nested deeper than :data:`~rewardkit.data.safe_json.MAX_DEPTH` levels: refused;
+- lone surrogates (``"\\ud800"`` in JSON text): replaced by U+FFFD and counted, one
+  :class:`LoneSurrogateWarning` per file naming the first row and field;
+- a CSV row with more fields than the header, or a header naming a column twice: refused.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
-import json
+import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from rewardkit.data.safe_json import Parsed, parse_json
 from rewardkit.errors import DataError
 
 Row = dict[str, Any]
@@ -56,21 +67,68 @@ def _open_text(path: Path) -> Any:
     return path.open("r", encoding="utf-8")
 
 
+_ELEMENT = re.compile(r"\[(\d+)\]\.?")
+
+
+class LoneSurrogateWarning(UserWarning):
+    """Lone surrogates in a data file were replaced by U+FFFD (see :mod:`.safe_json`)."""
+
+
+class _Surrogates:
+    """Counts the lone surrogates replaced while reading one file; warns once at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.n = 0
+        self.rows = 0
+        self.first: tuple[int | None, str | None] | None = None
+
+    def add(self, parsed: Parsed, row: int | None) -> Any:
+        if parsed.n_surrogates:
+            self.n += parsed.n_surrogates
+            where = parsed.first_field
+            if row is None and where is not None:  # a JSON array: "[i].field" is row i + 1
+                match = _ELEMENT.match(where)
+                if match:
+                    row, where = int(match.group(1)) + 1, where[match.end() :] or None
+                self.rows += parsed.n_parts
+            else:
+                self.rows += 1
+            if self.first is None:
+                self.first = (row, where)
+        return parsed.value
+
+    def warn(self) -> None:
+        if not self.n or self.first is None:
+            return
+        row, where = self.first
+        at = (f"row {row}, " if row is not None else "") + f"field {where!r}"
+        warnings.warn(
+            f"{self.path}: {self.n} lone surrogate(s) (half of a UTF-16 pair, invalid Unicode) "
+            f"replaced by U+FFFD in {self.rows} row(s); first: {at}",
+            LoneSurrogateWarning,
+            stacklevel=3,
+        )
+
+
 def read_jsonl(path: Path) -> list[Row]:
     rows: list[Row] = []
+    surrogates = _Surrogates(path)
     try:
         with _open_text(path) as fh:
             for lineno, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(
-                        f"invalid JSON ({exc.msg} at column {exc.colno}); is the line truncated?",
-                        path=path,
-                        row=lineno,
-                    ) from exc
+                    obj = surrogates.add(parse_json(line, path=path, row=lineno), lineno)
+                except DataError as exc:
+                    if exc.message.startswith("invalid JSON"):
+                        raise DataError(
+                            exc.message.replace("is it truncated?", "is the line truncated?"),
+                            path=path,
+                            row=lineno,
+                        ) from None
+                    raise
                 if not isinstance(obj, dict):
                     raise DataError(
                         f"expected a JSON object, got {type(obj).__name__}", path=path, row=lineno
@@ -81,21 +139,21 @@ def read_jsonl(path: Path) -> list[Row]:
         raise DataError(
             f"cannot read file ({exc}); is it truncated or not text?", path=path, row=len(rows) + 1
         ) from exc
+    surrogates.warn()
     return rows
 
 
 def read_json(path: Path) -> list[Row]:
     """Rows of a JSON array of objects, an object holding one such array, or a column-oriented
     object (equal-length lists, e.g. RewardBench's per-item score files)."""
+    surrogates = _Surrogates(path)
     try:
         with _open_text(path) as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", path=path
-        ) from exc
+            text = fh.read()
     except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read file ({exc})", path=path) from exc
+    data = surrogates.add(parse_json(text, path=path), None)
+    surrogates.warn()
     if isinstance(data, dict):
         lists = [k for k, v in data.items() if isinstance(v, list)]
         columns = _columns(data, lists)
@@ -157,15 +215,78 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+_CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's default (128 KiB) is shorter than a long answer
+
+
 def read_csv(path: Path) -> list[Row]:
+    """Rows of a CSV file with a header line; every cell is text (an empty cell is None).
+
+    A row with more fields than the header and a header naming a column twice are errors (a
+    wider row would otherwise shift its values into the wrong columns). Rows are numbered
+    from the first data row (the header is not a row); blank lines are skipped.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = p.write_text("a,b\\n1,\\n")
+        >>> read_csv(p)
+        [{'a': '1', 'b': None, '__row__': 1}]
+    """
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    rows: list[Row] = []
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.EmptyDataError:
-        return []
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError) as exc:
-        raise DataError(f"cannot parse CSV ({exc})", path=path) from exc
-    # Header is line 1, so data row i is file line i + 1; report data rows 1-based.
-    return _frame_rows(frame)
+        with _open_csv(path) as fh:
+            reader = csv.reader(fh)
+            header = next((r for r in reader if r), None)
+            if header is None:
+                return []
+            names = _header(header, path)
+            for record in reader:
+                if not record:
+                    continue
+                number = len(rows) + 1
+                if len(record) > len(names):
+                    raise DataError(
+                        f"{len(record)} fields but the header names {len(names)} columns "
+                        "(an unquoted comma in a value?)",
+                        path=path,
+                        row=number,
+                    )
+                cells = zip(names, record, strict=False)
+                row: Row = {n: (v if v != "" else None) for n, v in cells}
+                row.update({n: None for n in names[len(record) :]})
+                row["__row__"] = number
+                rows.append(row)
+    except csv.Error as exc:
+        raise DataError(f"cannot parse CSV ({exc})", path=path, row=len(rows) + 1) from exc
+    except (EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"cannot read file ({exc}); is it truncated or not text?", path=path, row=len(rows) + 1
+        ) from exc
+    return rows
+
+
+def _open_csv(path: Path) -> Any:
+    # utf-8-sig drops a byte-order mark in front of the header.
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return path.open("r", encoding="utf-8-sig", newline="")
+
+
+def _header(header: list[str], path: Path) -> list[str]:
+    """Column names of a CSV header (``Unnamed: i`` for an empty one); a repeated name fails."""
+    names = [name if name != "" else f"Unnamed: {i}" for i, name in enumerate(header)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in seen:
+            raise DataError(
+                f"the header names column {name!r} twice (columns {seen[name]} and {i}); "
+                "rename one",
+                path=path,
+                field=name,
+            )
+        seen[name] = i
+    return names
 
 
 def read_parquet(path: Path) -> list[Row]:
@@ -181,13 +302,14 @@ def read_parquet(path: Path) -> list[Row]:
 
 def _json_field(path: Path, key: str) -> Any:
     """One key of a small JSON metadata file, or a DataError naming the file."""
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))[key]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    from rewardkit.data.safe_json import load_json_file
+
+    doc = load_json_file(path, surrogates="replace", what="dataset metadata file")
+    if not isinstance(doc, dict) or key not in doc:
         raise DataError(
-            f"not a valid Hugging Face dataset metadata file (needs {key!r}): {exc}", path=path
-        ) from exc
-    return value
+            f"not a valid Hugging Face dataset metadata file (needs {key!r})", path=path
+        )
+    return doc[key]
 
 
 def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
@@ -245,6 +367,22 @@ def read_hf_folder(path: Path, split: str | None = None) -> list[Row]:
     return rows
 
 
+def check_regular(path: Path) -> None:
+    """Refuse a path that is neither a regular file nor a folder (a FIFO, a device such as
+    ``/dev/zero``, a socket), before reading or hashing a byte of it.
+
+    Example:
+        >>> check_regular(Path("/dev/null"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rewardkit.errors.DataError: /dev/null: not a regular file (a FIFO, device or socket); ...
+    """
+    if not (path.is_file() or path.is_dir()):
+        raise DataError(
+            "not a regular file (a FIFO, device or socket); give a data file or folder", path=path
+        )
+
+
 def read_rows(path: str | Path, split: str | None = None) -> list[Row]:
     """Read every row of a file or HF dataset folder; each row gets ``__row__`` (1-based).
 
@@ -258,6 +396,7 @@ def read_rows(path: str | Path, split: str | None = None) -> list[Row]:
     p = Path(path)
     if not p.exists():
         raise DataError("no such file or folder", path=p)
+    check_regular(p)
     fmt = detect_file_format(p)
     if fmt == "hf":
         return read_hf_folder(p, split)

@@ -17,7 +17,8 @@ from typing import Any, Literal
 import numpy as np
 
 from rewardkit.data.records import Prompt
-from rewardkit.errors import ConfigError, MissingExtraError
+from rewardkit.data.safe_json import load_json_file
+from rewardkit.errors import ConfigError, DataError, MissingExtraError
 from rewardkit.models.encoder import (
     DEFAULT_ENCODER,
     DEFAULT_MAX_LENGTH,
@@ -113,7 +114,7 @@ def load_embed_config(folder: Path) -> tuple[EmbedModelConfig, list[tuple[np.nda
     if not cfg_path.exists() or not (folder / HEAD_NAME).exists():
         raise ConfigError(f"{folder}: an embed: model folder needs {CONFIG_NAME} and {HEAD_NAME}")
     try:
-        raw = json.loads(cfg_path.read_text())
+        raw = load_json_file(cfg_path, what=CONFIG_NAME)
         head = raw.get("head", {})
         config = EmbedModelConfig(
             encoder=str(raw.get("encoder", DEFAULT_ENCODER)),
@@ -124,19 +125,48 @@ def load_embed_config(folder: Path) -> tuple[EmbedModelConfig, list[tuple[np.nda
                 activation=head.get("activation", "gelu"),
             ),
         )
-    except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
+    except (DataError, AttributeError, TypeError, ValueError) as exc:
         raise ConfigError(f"{cfg_path}: invalid embed model config: {exc}") from exc
-    tensors = load_file(str(folder / HEAD_NAME))
+    from safetensors import SafetensorError
+
+    head_path = folder / HEAD_NAME
+    try:
+        tensors = load_file(str(head_path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise ConfigError(
+            f"{head_path}: not a readable safetensors file ({detail}); is it truncated?"
+        ) from None
     layers = []
     i = 0
     while f"weight_{i}" in tensors:
+        if f"bias_{i}" not in tensors:
+            raise ConfigError(f"{head_path}: weight_{i} has no bias_{i}")
         layers.append(
             (tensors[f"weight_{i}"].astype(np.float64), tensors[f"bias_{i}"].astype(np.float64))
         )
         i += 1
     if not layers:
-        raise ConfigError(f"{folder / HEAD_NAME}: no weight_0/bias_0 tensors")
+        raise ConfigError(f"{head_path}: no weight_0/bias_0 tensors")
+    _check_layers(layers, head_path)
     return config, layers
+
+
+def _check_layers(layers: list[tuple[np.ndarray, np.ndarray]], path: Path) -> None:
+    """Shapes that chain (``weight_i`` is in x out, ``bias_i`` has out entries) and finite
+    values: a damaged head fails here, not in the middle of scoring."""
+    for i, (w, b) in enumerate(layers):
+        if w.ndim != 2 or b.ndim != 1 or w.shape[1] != b.shape[0]:
+            raise ConfigError(f"{path}: weight_{i} {w.shape} and bias_{i} {b.shape} do not match")
+        if i and layers[i - 1][0].shape[1] != w.shape[0]:
+            raise ConfigError(
+                f"{path}: weight_{i} takes {w.shape[0]} inputs, layer {i - 1} gives "
+                f"{layers[i - 1][0].shape[1]}"
+            )
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ConfigError(f"{path}: layer {i} holds non-finite weights (NaN or inf)")
+    if layers[-1][0].shape[1] < 1:
+        raise ConfigError(f"{path}: the last layer gives no output")
 
 
 class EmbedHeadModel:

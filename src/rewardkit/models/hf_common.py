@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from rewardkit.data.records import ChatMessage, Prompt
-from rewardkit.errors import ConfigError, MissingExtraError
+from rewardkit.data.safe_json import load_json_file
+from rewardkit.errors import ConfigError, DataError, MissingExtraError
 from rewardkit.models.options import ModelOptions
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
@@ -69,7 +70,39 @@ def check_weights(path: str, options: ModelOptions) -> Path:
         )
     if not safetensors and not pickles:
         raise ConfigError(f"{path}: no weight files (*.safetensors) found")
+    if not options.trust_remote_code:
+        remote = remote_code_files(folder)
+        if remote:
+            raise ConfigError(
+                f"{path}: {remote[0]} has auto_map (the folder ships its own model code, which "
+                "would run when loaded, or be silently replaced by the standard class of its "
+                "model_type); pass --trust-remote-code if you trust the source"
+            )
     return folder
+
+
+def remote_code_files(folder: Path) -> list[str]:
+    """The config files of a model folder that declare ``auto_map`` (custom code).
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "config.json").write_text('{"model_type": "llama", "auto_map": {}}')
+        >>> remote_code_files(d)
+        ['config.json']
+    """
+    found = []
+    for name in ("config.json", "tokenizer_config.json"):
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            doc = load_json_file(path, surrogates="replace", what=name)
+        except DataError as exc:
+            raise ConfigError(str(exc)) from None
+        if isinstance(doc, dict) and "auto_map" in doc:
+            found.append(name)
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -150,8 +183,12 @@ def uses_bos(tokenizer: Any) -> bool:
 
 def load_pretrained(loader: Any, folder: str, **kwargs: Any) -> Any:
     """``loader.from_pretrained(folder, ...)`` with load failures as one clear ConfigError."""
+    from safetensors import SafetensorError
+
     try:
         return loader.from_pretrained(folder, **kwargs)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError, RuntimeError) as exc:
+        # RuntimeError and SafetensorError: truncated or corrupt weight files.
         name = getattr(loader, "__name__", "model")
-        raise ConfigError(f"{folder}: cannot load with {name}: {exc}") from exc
+        detail = " ".join(str(exc).split())[:300]
+        raise ConfigError(f"{folder}: cannot load with {name}: {detail}") from exc

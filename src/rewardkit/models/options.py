@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rewardkit.errors import ConfigError
+from rewardkit.models.judge_options import JudgeOptions
 
 
 class ModelOptions(BaseModel):
@@ -30,9 +31,17 @@ class ModelOptions(BaseModel):
     length_normalize: bool = False
     reference_free: bool = False
     # http:
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(
+        default=30.0, gt=0, allow_inf_nan=False, description="seconds per request"
+    )
     retries: int = Field(default=3, ge=0)
     query_separator: str = "\n"
+    token_env: str | None = Field(default=None, description="env variable holding the token")
+    token_file: str | None = Field(default=None, description="file holding the token")
+    # judge: the endpoint, mode and prompt of an LLM judge (a ``judge:`` mapping in a YAML spec)
+    judge: JudgeOptions | None = None
+    # python: specs read from a YAML file run code only with --allow-python (never set by YAML)
+    allow_python: bool = False
 
 
 class ModelSpecFile(BaseModel):
@@ -61,8 +70,15 @@ def read_spec_file(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"{path}: cannot read model spec: {exc}") from exc
     if not isinstance(raw, dict) or "model" not in raw:
         raise ConfigError(f"{path}: a model spec file needs a 'model:' key, e.g. 'model: hf:DIR'")
+    if not isinstance(raw.get("options") or {}, dict):
+        raise ConfigError(f"{path}: 'options:' must be a mapping of option names to values")
     options = dict(raw.get("options") or {})
     options.update({k: v for k, v in raw.items() if k not in {"model", "options"}})
+    if "allow_python" in options:
+        raise ConfigError(
+            f"{path}: allow_python cannot be set in a model spec file; pass --allow-python "
+            "on the command line to run the python: code a YAML file names"
+        )
     try:
         spec = ModelSpecFile(model=str(raw["model"]), options=options)
         ModelOptions(**spec.options)

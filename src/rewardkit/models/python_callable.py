@@ -1,4 +1,11 @@
-"""``python:package.module:function``: any callable taking (prompts, responses)."""
+"""``python:package.module:function``: any callable taking (prompts, responses).
+
+**A python: spec runs code**: importing the module runs it, with your permissions. Typed on
+the command line it runs as given; named inside a YAML model spec file (which may come from
+someone else) it runs only with ``--allow-python`` (see
+:func:`rewardkit.models.registry.resolve_spec`). A model that exits (``sys.exit``,
+``SystemExit``) is an error of the model, never the end of the run with its exit status.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +29,10 @@ class PythonCallableModel:
     """
 
     def __init__(self, target: str) -> None:
-        obj = import_object(target)
+        try:
+            obj = import_object(target)
+        except SystemExit as exc:
+            raise ConfigError(_exited(target, "importing it", exc)) from None
         if not callable(obj):
             raise ConfigError(f"python:{target} is not callable")
         self.target = target
@@ -36,6 +46,10 @@ class PythonCallableModel:
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
         try:
             values = np.asarray(self._fn(list(prompts), list(responses)), dtype=np.float64)
+        except SystemExit as exc:
+            # A model that exits (sys.exit, exit(), SystemExit) would end the run with its
+            # status and no results; it is an error of the model instead.
+            raise ConfigError(_exited(self.target, "scoring", exc)) from None
         except (TypeError, ValueError) as exc:
             raise ConfigError(
                 f"python:{self.target} must return a sequence of numbers: {exc}"
@@ -44,3 +58,16 @@ class PythonCallableModel:
 
     def fingerprint(self) -> str:
         return f"python:{self.target}/{self._source_hash}"
+
+
+def _exited(target: str, doing: str, exc: SystemExit) -> str:
+    """The error of a python: model that raised SystemExit.
+
+    Example:
+        >>> _exited("m:f", "scoring", SystemExit(0))
+        'python:m:f raised SystemExit(0) while scoring; a model must return scores, not exit'
+    """
+    return (
+        f"python:{target} raised SystemExit({exc.code!r}) while {doing}; "
+        "a model must return scores, not exit"
+    )

@@ -52,7 +52,6 @@ MODEL_SCHEMES.register("embed", "rewardkit.models.embed_head:from_spec")
 MODEL_SCHEMES.register("dpo", "rewardkit.models.dpo:from_spec")
 MODEL_SCHEMES.register("http", "rewardkit.models.http_rm:from_spec")
 MODEL_SCHEMES.register("builtin", "rewardkit.models.builtin:from_spec")
-MODEL_SCHEMES.register("judge", "rewardkit.models.judge:from_spec")
 
 
 def options_from(values: dict[str, Any]) -> ModelOptions:
@@ -71,19 +70,29 @@ def resolve_spec(
     """Turn a spec (or a YAML spec file) plus options into (spec, options).
 
     Precedence: ``overrides`` (CLI options given; None values ignored) over the YAML file over
-    ``defaults`` (e.g. the run's seed) over the option defaults.
+    ``defaults`` (e.g. the run's seed) over the option defaults. A YAML file that names a
+    ``python:`` model (code that runs on this machine) needs ``allow_python`` in ``overrides``
+    (``--allow-python``); a ``python:`` spec typed on the command line runs as given.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     base = dict(defaults or {})
     path = Path(spec)
     if path.suffix in {".yaml", ".yml"} and path.is_file():
         model, file_options = read_spec_file(path)
-        return model, options_from({**base, **file_options, **given})
+        options = options_from({**base, **file_options, **given})
+        if model.partition(":")[0] == "python" and not options.allow_python:
+            raise ConfigError(
+                f"{path}: names the model {model!r}, which runs Python code on this machine; a "
+                "model spec file may come from someone else, so rewardkit runs the python: "
+                "models it names only with --allow-python"
+            )
+        return model, options
     return spec, options_from({**base, **given})
 
 
 def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
-    """Build a model from a spec such as ``baseline:length`` or ``scores:run/scores.parquet``.
+    """Build a model from a spec such as ``baseline:length`` or ``scores:run/scores.parquet``
+    (a bare ``http://`` or ``https://`` URL is the ``http:`` scheme).
 
     Example:
         >>> load_model("baseline:length").fingerprint()
@@ -91,7 +100,10 @@ def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
     """
     if options is None:
         spec, options = resolve_spec(spec)
-    scheme, sep, arg = spec.partition(":")
+    if spec.lower().startswith(("http://", "https://")):
+        scheme, sep, arg = "http", ":", spec  # a URL as written is the http: scheme
+    else:
+        scheme, sep, arg = spec.partition(":")
     if not sep or not arg:
         raise ConfigError(
             f"model spec {spec!r} must look like SCHEME:ARGUMENT (or be a .yaml spec file); "

@@ -11,6 +11,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from rewardkit.data.redact import redact_in
+from rewardkit.errors import DataError
+
 TRACKED_PACKAGES = (
     "rewardkit",
     "numpy",
@@ -45,6 +48,11 @@ def sha256_path(path: str | Path) -> str:
             h.update(str(f.relative_to(p)).encode() + b"\x00")
             h.update(sha256_path(f).encode())
         return h.hexdigest()
+    if p.exists() and not p.is_file():
+        # A FIFO would block and /dev/zero never ends: only regular files are hashed (and read).
+        raise DataError(
+            "not a regular file (a FIFO, device or socket); give a data file or folder", path=p
+        )
     with p.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
@@ -90,8 +98,10 @@ def build_manifest(
     return {
         "schema_version": 1,
         "command": command,
-        "argv": [Path(sys.argv[0]).name, *sys.argv[1:]],
-        "config": config,
+        # URL credentials and token-like query values typed on the command line (an http:
+        # model spec) are never written.
+        "argv": redact_in([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "config": redact_in(config),
         "seed": seed,
         "inputs": {name: {"path": str(p), "sha256": sha256_path(p)} for name, p in inputs.items()},
         "versions": package_versions(),

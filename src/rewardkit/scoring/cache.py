@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rewardkit.data.records import Prompt
-from rewardkit.errors import ConfigError
+from rewardkit.errors import ConfigError, DataError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scores (
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 _LOOKUP_CHUNK = 500
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def cache_path(path: str | None) -> Path:
@@ -156,12 +158,34 @@ class ScoreCache:
         return {h: score for h, (score, _) in self.get_entries(fingerprint, hashes).items()}
 
     def get_entries(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, tuple[float, bool]]:
-        """Cached (score, was the input truncated) per input hash."""
+        """Cached (score, was the input truncated) per input hash.
+
+        Raises:
+            DataError: The cache holds a score that is not a finite number (rewardkit never
+                stores one, so the cache is damaged); the message says how to clear it.
+        """
         out: dict[str, tuple[float, bool]] = {}
+        bad = 0
         for h, value in self._lookup("scores", "score, truncated", fingerprint, hashes):
             assert isinstance(value, tuple)
-            out[h] = (float(value[0]), bool(value[1]))
+            score = value[0]
+            if isinstance(score, bool) or not isinstance(score, (int, float)):
+                bad += 1
+                continue
+            if not math.isfinite(score):
+                bad += 1
+            out[h] = (float(score), bool(value[1]))
+        if bad:
+            raise self._damaged(fingerprint, f"{bad} cached score(s) that are not finite numbers")
         return out
+
+    def _damaged(self, fingerprint: str, what: str) -> DataError:
+        return DataError(
+            f"the score cache holds {what} for model {fingerprint} (a damaged cache); clear "
+            f"them with: rewardkit cache clear --cache {self.path} --fingerprint "
+            f"'{fingerprint}' (or run with --no-cache)",
+            path=self.path,
+        )
 
     def put_scores(
         self,
@@ -180,9 +204,17 @@ class ScoreCache:
 
     def get_embeddings(self, fingerprint: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
+        sizes: set[int] = set()
         for h, blob in self._lookup("embeddings", "vector", fingerprint, hashes):
-            assert isinstance(blob, bytes)
-            out[h] = np.frombuffer(blob, dtype=np.float32)
+            if not isinstance(blob, bytes) or len(blob) % 4:
+                raise self._damaged(fingerprint, "an embedding that is not a float32 vector")
+            vector = np.frombuffer(blob, dtype=np.float32)
+            if not np.isfinite(vector).all():
+                raise self._damaged(fingerprint, "an embedding with NaN or inf entries")
+            sizes.add(vector.shape[0])
+            out[h] = vector
+        if len(sizes) > 1:
+            raise self._damaged(fingerprint, f"embeddings of several sizes {sorted(sizes)}")
         return out
 
     def get_embedding_truncation(
@@ -236,6 +268,37 @@ class ScoreCache:
             n_embeddings=int(n_emb),
             models={str(k): int(v) for k, v in models.items()},
         )
+
+    @staticmethod
+    def delete_damaged(path: Path) -> list[Path]:
+        """Delete a damaged cache that cannot be opened: the file (which must start like an
+        SQLite database, so a wrong ``--cache`` path is never deleted) and its ``-wal`` and
+        ``-shm`` companions. Returns the files deleted.
+
+        Raises:
+            ConfigError: ``path`` is not an SQLite file.
+
+        Example:
+            >>> import tempfile
+            >>> p = Path(tempfile.mkdtemp()) / "c.sqlite"
+            >>> _ = p.write_bytes(_SQLITE_HEADER + b"garbage" * 100)
+            >>> [f.name for f in ScoreCache.delete_damaged(p)]
+            ['c.sqlite']
+        """
+        if not path.is_file():
+            raise ConfigError(f"{path}: not a regular file; not deleting it")
+        with path.open("rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+        if header != _SQLITE_HEADER:
+            raise ConfigError(
+                f"{path}: not an SQLite file (no SQLite header); not deleting it: check --cache"
+            )
+        deleted = []
+        for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if candidate.is_file():
+                candidate.unlink()
+                deleted.append(candidate)
+        return deleted
 
     def clear(self, fingerprint: str | None = None) -> int:
         """Delete every entry (or one model's); returns the number of rows removed."""

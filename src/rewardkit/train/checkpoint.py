@@ -17,7 +17,8 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
-from rewardkit.errors import ConfigError
+from rewardkit.data.safe_json import load_json_file
+from rewardkit.errors import ConfigError, DataError
 
 WEIGHTS = "trainable.safetensors"
 OPTIMIZER = "optimizer.safetensors"
@@ -131,8 +132,35 @@ def load_checkpoint(
     fingerprint: dict[str, str],
 ) -> LoopState:
     """Restore a checkpoint into ``module``/``optimizer``/``scheduler``; refuses one written
-    for different data or hyperparameters (the fingerprint says which)."""
-    meta = json.loads((folder / STATE).read_text())
+    for different data or hyperparameters (the fingerprint says which), and a damaged one
+    (truncated files, missing entries) in one line."""
+    from safetensors import SafetensorError
+
+    try:
+        return _load(folder, module, optimizer, scheduler, fingerprint)
+    except ConfigError:
+        raise
+    except (DataError, KeyError, TypeError, ValueError, RuntimeError, OSError) as exc:
+        reason = exc.message if isinstance(exc, DataError) else f"{type(exc).__name__}: {exc}"
+        raise ConfigError(
+            f"{folder}: a damaged checkpoint ({' '.join(reason.split())[:200]}); "
+            "use --overwrite to start afresh"
+        ) from exc
+    except SafetensorError as exc:
+        raise ConfigError(
+            f"{folder}: a damaged checkpoint (unreadable weights: {exc}); use --overwrite to "
+            "start afresh"
+        ) from exc
+
+
+def _load(
+    folder: Path,
+    module: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any,
+    fingerprint: dict[str, str],
+) -> LoopState:
+    meta = load_json_file(folder / STATE, surrogates="reject", what=STATE)
     saved = meta["fingerprint"]
     changed = sorted(k for k in set(saved) | set(fingerprint) if saved.get(k) != fingerprint.get(k))
     if changed:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rewardkit.errors import ConfigError
 
+MAX_LEARNING_RATE = 1.0
+"""Largest learning rate accepted: AdamW (both trainers) diverges far below it, and a rate
+beyond float32's range (``1e300``) cannot even be applied."""
+
 
 class HeadOptions(BaseModel):
     """The head of an ``embed`` RM: ``linear`` or an ``mlp`` with hidden layers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["linear", "mlp"] = "linear"
-    hidden: tuple[int, ...] = Field(default=(256,), description="hidden widths of an mlp head")
+    hidden: tuple[Annotated[int, Field(ge=1)], ...] = Field(
+        default=(256,), description="hidden widths of an mlp head (each at least 1)"
+    )
     activation: Literal["relu", "gelu", "tanh"] = "gelu"
     dropout: float = Field(default=0.0, ge=0.0, lt=1.0)
 
@@ -24,7 +30,7 @@ class HeadOptions(BaseModel):
 class LoraOptions(BaseModel):
     """LoRA adapters (peft) for the ``hf`` trainer; ``r: 0`` means full fine-tuning."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     r: int = Field(default=0, ge=0, description="LoRA rank; 0 = full fine-tuning")
     alpha: int = Field(default=16, ge=1)
@@ -39,7 +45,7 @@ class TrainConfig(BaseModel):
     (fine-tuning learning rate 1e-5 to 5e-5, batch 32 to 128); the ``embed`` head trains on
     frozen, cached embeddings and takes a larger learning rate."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     trainer: Literal["embed", "hf"] = "embed"
     objective: Literal["pairwise", "regression"] = "pairwise"
@@ -55,7 +61,10 @@ class TrainConfig(BaseModel):
     epochs: int = Field(default=20, ge=1)
     batch_size: int = Field(default=64, ge=1)
     learning_rate: float | None = Field(
-        default=None, gt=0.0, description="null = 1e-2 for embed heads, 2e-5 for hf"
+        default=None,
+        gt=0.0,
+        le=MAX_LEARNING_RATE,
+        description="null = 1e-2 for embed heads, 2e-5 for hf; at most 1",
     )
     weight_decay: float = Field(default=0.01, ge=0.0)
     warmup_ratio: float = Field(default=0.0, ge=0.0, lt=1.0)

@@ -55,8 +55,8 @@ def check_ratings(ratings: pd.DataFrame, config: AggregationConfig) -> pd.DataFr
     """Validate long-form ratings and return a clean copy (ids as strings, values as floats).
 
     Raises:
-        DataError: Missing columns, empty fields, values off the declared scale, an item under
-            several prompts or domains.
+        DataError: Missing columns, empty fields, values that are not points of the declared
+            Likert scale (2.5 on 1-5, ``true``), an item under several prompts or domains.
         ConfigError: ``weights`` names a criterion absent from the ratings.
 
     Example:
@@ -77,6 +77,13 @@ def check_ratings(ratings: pd.DataFrame, config: AggregationConfig) -> pd.DataFr
             raise DataError(f"ratings: field {column!r} is empty in some rows", field=column)
         if column != "value":
             frame[column] = frame[column].astype(str)
+    flags = frame["value"].map(lambda v: isinstance(v, (bool, np.bool_)))
+    if flags.any():
+        raise DataError(
+            f"{int(flags.sum())} rating value(s) are true/false, not points of the scale "
+            f"{config.scale_min}-{config.scale_max} (first: item {_first_item(frame, flags)})",
+            field="value",
+        )
     values = pd.to_numeric(frame["value"], errors="coerce").astype(np.float64)
     off = frame.loc[
         values.isna() | (values < config.scale_min) | (values > config.scale_max), "value"
@@ -87,6 +94,15 @@ def check_ratings(ratings: pd.DataFrame, config: AggregationConfig) -> pd.DataFr
             f" (first: {listing([str(v) for v in off.tolist()])})",
             field="value",
         )
+    between = values != np.round(values)
+    if between.any():
+        shown = listing([f"{v:g}" for v in values[between].tolist()])
+        raise DataError(
+            f"{int(between.sum())} rating value(s) are not points of the Likert scale "
+            f"{config.scale_min}-{config.scale_max} ({shown}; first: item "
+            f"{_first_item(frame, between)})",
+            field="value",
+        )
     frame["value"] = values
     for column in ("prompt_id", *(["domain"] if "domain" in keep else [])):
         mixed = frame.groupby("item_id")[column].nunique()
@@ -95,6 +111,11 @@ def check_ratings(ratings: pd.DataFrame, config: AggregationConfig) -> pd.DataFr
             raise DataError(f"item(s) with several {column} values: {listing(names)}")
     check_criteria(config, frame["criterion"].unique().tolist())
     return frame
+
+
+def _first_item(frame: pd.DataFrame, mask: pd.Series) -> str:
+    row = frame.loc[mask].iloc[0]
+    return f"{row['item_id']} by {row['annotator_id']} on {row['criterion']}"
 
 
 def _criteria_order(config: AggregationConfig, present: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from rewardkit.curation.audit.report import (
     LabelMean,
 )
 from rewardkit.curation.audit.tables import require_columns
-from rewardkit.data.readers import read_rows
+from rewardkit.curation.splits.demo import read_table
 from rewardkit.errors import DataError
 
 __all__ = ["audit", "audit_demo_folder"]
@@ -141,12 +141,7 @@ def audit_demo_folder(data_dir: str | Path, config: AuditConfig | None = None) -
     tables: dict[str, pd.DataFrame | None] = {}
     for name in ("prompts", "responses", "ratings", "preferences"):
         path = root / f"{name}.jsonl"
-        rows = read_rows(path) if path.is_file() else None
-        tables[name] = (
-            None
-            if rows is None
-            else pd.DataFrame([{k: v for k, v in r.items() if k != "__row__"} for r in rows])
-        )
+        tables[name] = read_table(path) if path.is_file() else None
     return audit(
         tables["prompts"],
         tables["responses"],

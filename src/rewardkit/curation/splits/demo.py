@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ from rewardkit.curation.splits.config import SplitConfig
 from rewardkit.curation.splits.leaks import LeakFinder
 from rewardkit.curation.splits.partition import partition_tables
 from rewardkit.curation.splits.write import write_split
+from rewardkit.data.ids import check_ids, id_fields
 from rewardkit.data.readers import read_rows
 from rewardkit.errors import DataError
 
@@ -21,9 +23,16 @@ DEMO_TABLES: tuple[str, ...] = ("prompts", "responses", "ratings", "comparisons"
 
 _SHOWN = 5
 
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {"prompts": ("prompt_id",)}
+"""The key column of each demo table that has one (every row has it, no two rows share it)."""
+
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a JSONL/JSON/CSV/Parquet file into a DataFrame, values exactly as parsed.
+
+    Id columns (``*_id``, ``*_item``, ``item_a``, ``item_b``) must hold text or integers; a
+    table of :data:`KEY_COLUMNS` (named by its file, e.g. ``prompts.jsonl``) must give every
+    row its key, once.
 
     Example:
         >>> import tempfile
@@ -33,7 +42,27 @@ def read_table(path: str | Path) -> pd.DataFrame:
         [{'a': 0.1, 'b': 'x'}]
     """
     rows = read_rows(path)
+    p = Path(path)
+    keys = KEY_COLUMNS.get(p.name.split(".")[0], ())
+    check_ids(rows, id_fields(rows), p, required=keys)
+    if keys:
+        _check_unique(rows, keys[0], p)
     return pd.DataFrame([{k: v for k, v in r.items() if k != "__row__"} for r in rows])
+
+
+def _check_unique(rows: list[dict[str, Any]], key: str, path: Path) -> None:
+    """A table's key names each row once (two prompts under one id would be merged)."""
+    first: dict[str, int] = {}
+    for row in rows:
+        value, number = str(row[key]), int(row.get("__row__", 0))
+        if value in first:
+            raise DataError(
+                f"duplicate {key} {value!r} (first on row {first[value]})",
+                path=path,
+                row=number,
+                field=key,
+            )
+        first[value] = number
 
 
 def _by_item(preferences: pd.DataFrame, column: str, prompt_of: dict[str, str]) -> pd.Series:
