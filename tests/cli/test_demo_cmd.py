@@ -49,6 +49,41 @@ def test_demo_without_embedding_model(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "demo-holdout" in suite["robustness_gap"]
 
 
+def test_demo_writes_the_candidates_that_bon_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's tour runs ``rewardkit bon`` on the demo's candidates file: it is the demo's
+    own best-of-N input, so the command reproduces the demo's gamma."""
+    out = tmp_path / "demo"
+    args = ["--prompts", "60", "--bootstrap", "50", "--no-embed"]
+    assert main(["demo", "--out", str(out), *args]) == 0
+    candidates = out / "data" / "candidates.jsonl"
+    rows = [json.loads(x) for x in candidates.read_text().splitlines()]
+    test_prompts = (out / "curated" / "splits" / "test" / "prompts.jsonl").read_text()
+    assert len(rows) == len(test_prompts.splitlines()) > 0
+    assert all(len(r["chosen"]) + len(r["rejected"]) == 4 for r in rows)
+    assert all(r["chosen_scores"][0] >= max(r["rejected_scores"]) for r in rows)
+    demo_bon = json.loads((out / "runs" / "bon" / "results.json").read_text())
+    assert demo_bon["data"]["file"] == "candidates.jsonl"
+    capsys.readouterr()
+    bon_out = tmp_path / "bon"
+    bon_args = ["--proxy", "baseline:length", "--gold-scores", "from-data", "--bootstrap", "50"]
+    assert main(["bon", "--data", str(candidates), *bon_args, "--out", str(bon_out)]) == 0
+    again = json.loads((bon_out / "results.json").read_text())
+    length = next(p for p in demo_bon["proxies"] if p["spec"] == "baseline:length")
+    assert again["gamma"] == length["gamma"]
+
+    demo = json.loads((out / "demo.json").read_text())
+    assert demo["stages"]["train"] is None
+    assert demo["skipped"]["train"] == "--no-embed"
+    assert demo["candidates"] == "data/candidates.jsonl"
+    assert str(tmp_path) not in (out / "demo.json").read_text()
+    page = (out / "report.html").read_text()
+    assert '<section id="benchmarks">' in page
+    assert "Skipped: --no-embed." in page
+    assert (out / "leaderboard.html").exists()
+
+
 def test_demo_trains_and_evaluates_the_embedding_rm(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,14 +6,22 @@ against the simulated ground truth) -> an embedding RM trained on the aggregated
 labels, calibrated on the validation split and installed as ``builtin:demo`` -> evaluation with
 CIs on the test prompts, the held-out domains and the annotated test pairs, against two
 baselines -> best-of-N overoptimization (gamma) against the simulated true reward.
+
+It writes ``OUT/demo.json`` (settings, each stage's run folder, the truth check) and renders
+``OUT/report.html``, the whole pipeline on one page, from the documents the stages wrote; the
+tables it prints carry the same formatted numbers.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rewardkit.annotations.aggregate.result import AggregationResult
@@ -22,11 +30,24 @@ from rewardkit.config import EvalConfig
 from rewardkit.errors import DataError as MissingDataError
 from rewardkit.errors import MissingExtraError
 from rewardkit.evaluate_suite import SuiteEntry, SuiteRun, run_suite
-from rewardkit.report import metrics_table
+from rewardkit.report import metrics_table, write_json
 from rewardkit.report.html import write_leaderboard
+from rewardkit.report.html.pipeline_data import (
+    DEMO_DOCUMENT,
+    Grid,
+    ModelRuns,
+    calibration_summary,
+    curation_summary,
+    overall_grid,
+    pair_accuracy_grid,
+    train_summary,
+    truth_grid,
+)
+from rewardkit.report.html.pipeline_page import write_pipeline_page
 from rewardkit.scoring import ScoreCache
 
 BASELINES = ("baseline:length", "baseline:random")
+NO_VALIDATION = "no validation prompts at this size (use more --prompts)"
 
 
 def _curate(data_dir: Path, out: Path, seed: int) -> Path:
@@ -40,29 +61,29 @@ def _curate(data_dir: Path, out: Path, seed: int) -> Path:
         split=SplitConfig(test_share=0.2, validation_share=0.15, n_holdout_domains=2, seed=seed)
     )
     run = run_curate(data_dir, out, config)
-    counts = _split_sizes(run.split_manifest)
-    console.print(
-        f"curated: {run.dedup.n_exact} exact and {run.dedup.n_near} near-duplicate "
-        f"prompts removed; prompts per split {counts}; held-out domains "
-        f"{', '.join(run.manifest['steps'][1]['detail']['holdout_domains'])}",
-        highlight=False,
-    )
+    dedup = json.loads((out / "dedup.json").read_text(encoding="utf-8"))
+    split = json.loads(run.split_manifest.read_text(encoding="utf-8"))
+    console.print(curation_summary(dedup, split), highlight=False, soft_wrap=True)
     console.print(audit_table(run.audit))
     return out / "splits"
 
 
-def _split_sizes(manifest: Path) -> dict[str, int]:
-    import json
-
-    splits = json.loads(manifest.read_text())["splits"]
-    return {name: int(split["n_groups"]) for name, split in splits.items()}
+def _console_table(grid: Grid) -> Table:
+    """A rich table of the same cells the one-page report shows."""
+    table = Table(title=escape(grid.title), title_justify="left")
+    for name, numeric in zip(grid.header, grid.numeric, strict=True):
+        table.add_column(escape(name), justify="right" if numeric else "left")
+    for row in grid.rows:
+        table.add_row(*(escape(cell) for cell in row))
+    return table
 
 
 def _annotations(
     split_dir: Path, truth_file: Path, out: Path, seed: int, bootstrap: int
-) -> AggregationResult:
+) -> tuple[AggregationResult, dict[str, Any]]:
     """Agreement and aggregation of the training split's campaign, checked against the truth;
-    returns the aggregation (the RM's training labels)."""
+    returns the aggregation (the RM's training labels) and the truth check (Spearman rho of
+    each aggregated score, as JSON estimates)."""
     from rewardkit.annotations.aggregate import AggregationConfig
     from rewardkit.annotations.runs import run_aggregate, run_agree
     from rewardkit.annotations.truth import rank_agreement_with_truth
@@ -81,25 +102,20 @@ def _annotations(
         out / "runs" / "annotations-aggregate",
     )
     truth = pd.read_json(truth_file, lines=True, dtype={"item_id": str})
-    table = Table(
-        title="aggregated reward vs the simulated ground truth (Spearman)", title_justify="left"
-    )
-    for name in ("score", "rho", "95% CI", "items"):
-        table.add_column(name, justify="left" if name == "score" else "right")
-    for column, est in rank_agreement_with_truth(
-        aggregated.result.items, truth, n_resamples=bootstrap, seed=seed
-    ).items():
-        table.add_row(
-            column, f"{est.value:.3f}", f"[{est.ci_low:.3f}, {est.ci_high:.3f}]", str(est.n)
-        )
-    console.print(table)
+    check = {
+        column: est.to_json()
+        for column, est in rank_agreement_with_truth(
+            aggregated.result.items, truth, n_resamples=bootstrap, seed=seed
+        ).items()
+    }
+    console.print(_console_table(truth_grid(check)))
     console.print(
         f"aggregated {len(aggregated.result.items)} items into "
         f"{len(aggregated.result.pairs)} training pairs "
         f"({aggregated.run_dir / 'pairs.jsonl'})",
         soft_wrap=True,
     )
-    return aggregated.result
+    return aggregated.result, dict(check)
 
 
 def _train_and_calibrate(
@@ -110,15 +126,15 @@ def _train_and_calibrate(
     cache_path: Path,
     seed: int,
     bootstrap: int,
-) -> str | None:
+) -> tuple[str | None, bool]:
     """Train the embed: RM on the training split's aggregated annotation pairs, calibrate it
-    (temperature) on the validation split's, install it as builtin:demo; None when the embed
-    extra is missing."""
+    (temperature) on the validation split's, install it as builtin:demo; returns the model
+    spec (None when the embed extra is missing) and whether it was calibrated."""
     from rewardkit.calibration.run import run_calibrate
     from rewardkit.cli.train_cmd import history_table
     from rewardkit.models.builtin import install_builtin
     from rewardkit.train.config import TrainConfig
-    from rewardkit.train.run import run_train
+    from rewardkit.train.run import MANIFEST_NAME, run_train
 
     train_pairs = _write_pairs(
         labels, split_dir / "train", data_dir / "preferences.annotated-train.jsonl"
@@ -131,17 +147,13 @@ def _train_and_calibrate(
             )
     except MissingExtraError as exc:
         warn(f"skipping the embedding RM: {exc}")
-        return None
+        return None, False
     console.print(history_table(run.history, run.best_epoch))
-    console.print(
-        f"trained the demo embedding RM (MiniLM + linear Bradley-Terry head) on {run.n_train} "
-        f"aggregated annotation pairs of the training prompts; best epoch {run.best_epoch} "
-        f"of {run.epochs_run}",
-        highlight=False,
-    )
+    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    console.print(train_summary(manifest), highlight=False)
     if not _has_rows(split_dir / "validation" / "ratings.jsonl"):
-        warn("no validation prompts at this size (use more --prompts): calibration skipped")
-        return f"embed:{folder}"
+        warn(f"{NO_VALIDATION}: calibration skipped")
+        return f"embed:{folder}", False
     val_pairs = _annotated_pairs(
         split_dir / "validation", data_dir / "preferences.annotated-validation.jsonl", seed
     )
@@ -152,27 +164,24 @@ def _train_and_calibrate(
         out / "runs" / "calibrate",
         EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path)),
     )
-    r = calibrated.report
-    console.print(
-        f"calibrated on {r['n_pairs']} validation pairs: temperature "
-        f"{calibrated.calibrator.temperature_:.3f}, ECE {r['ece_before']:.3f} -> "  # type: ignore[attr-defined]
-        f"{r['ece_after']:.3f}, log-loss {r['log_loss_before']:.3f} -> {r['log_loss_after']:.3f}",
-        highlight=False,
-    )
+    console.print(calibration_summary(calibrated.results_json), highlight=False)
     installed = install_builtin("demo", folder)
     console.print(f"installed as builtin:demo ({installed})", soft_wrap=True)
-    return "builtin:demo"
+    return "builtin:demo", True
 
 
-def _bon(split_dir: Path, specs: list[str], out: Path, config: EvalConfig) -> None:
-    """Best-of-N on the test prompts' four candidates each, gold = the simulated true reward."""
-    from rewardkit.cli.bon_cmd import gamma_table
+def _candidates(split_dir: Path, out_file: Path) -> Path | None:
+    """The test prompts with their candidates (the highest simulated true reward first), each
+    with its true reward as its score: ``rewardkit bon --gold-scores from-data`` reads it.
+    None when there are no test prompts."""
     from rewardkit.curation.splits import read_table
     from rewardkit.data.records import PreferenceItem
-    from rewardkit.rl.bon import BonConfig, run_bon
+    from rewardkit.data.writers import write_preferences
 
     responses = read_table(split_dir / "test" / "responses.jsonl")
     prompts = read_table(split_dir / "test" / "prompts.jsonl")
+    if responses.empty:
+        return None
     prompt_of = dict(
         zip(prompts["prompt_id"].astype(str), prompts["prompt"].astype(str), strict=True)
     )
@@ -195,11 +204,16 @@ def _bon(split_dir: Path, specs: list[str], out: Path, config: EvalConfig) -> No
                 rejected_scores=tuple(rewards[1:]),
             )
         )
-    if not items:
-        warn("no test prompts for best-of-N; use more --prompts")
-        return
+    return write_preferences(items, out_file)
+
+
+def _bon(candidates: Path, specs: list[str], out: Path, config: EvalConfig) -> None:
+    """Best-of-N on the test prompts' four candidates each, gold = the simulated true reward."""
+    from rewardkit.cli.bon_cmd import gamma_table
+    from rewardkit.rl.bon import BonConfig, run_bon
+
     run = run_bon(
-        items,
+        candidates,
         specs,
         out,
         gold_scores="from-data",
@@ -279,24 +293,30 @@ def _benchmarks(split_dir: Path, data_dir: Path, seed: int) -> list[SuiteEntry]:
     return entries
 
 
-def _suite_table(suites: dict[str, SuiteRun], specs: list[str], entries: list[SuiteEntry]) -> Table:
-    table = Table(title="overall accuracy by benchmark (95% CI)", title_justify="left")
-    table.add_column("model")
-    for entry in entries:
-        table.add_column(entry.spec.name, justify="right")
-    table.add_column("robustness gap", justify="right")
-    for spec in specs:
-        suite = suites[spec]
-        cells = [spec if spec.startswith("baseline:") else f"{spec} (embed RM)"]
-        for entry in entries:
-            est = next(iter(suite.scores[entry.spec.name].overall.values()))
-            cells.append(f"{est.value:.3f} [{est.ci_low:.3f}, {est.ci_high:.3f}]")
-        gap = next(iter(suite.gaps.values()), None)
-        cells.append(
-            "" if gap is None else f"{gap.value:+.3f} [{gap.ci_low:+.3f}, {gap.ci_high:+.3f}]"
-        )
-        table.add_row(*cells)
-    return table
+def _gap_references(entries: Sequence[SuiteEntry]) -> dict[str, str]:
+    """For each domain-shifted benchmark, the in-domain benchmark(s) its robustness gap is
+    measured against: its ``shifted_from`` when that ran, else every in-domain one (the rule
+    of :func:`rewardkit.evaluate_suite.run_suite`)."""
+    names = [e.spec.name for e in entries]
+    in_domain = [e.spec.name for e in entries if not e.spec.domain_shifted]
+    refs = {}
+    for e in entries:
+        if e.spec.domain_shifted and in_domain:
+            ref = e.spec.shifted_from
+            refs[e.spec.name] = ref if ref in names else " + ".join(in_domain)
+    return refs
+
+
+def _model_runs(spec: str, folder: str, suite: SuiteRun) -> ModelRuns:
+    return ModelRuns(
+        spec, folder, suite.results_json, {k: r.results_json for k, r in suite.runs.items()}
+    )
+
+
+def _write_demo_json(out: Path, document: Mapping[str, Any]) -> None:
+    """``OUT/demo.json``: the demo's settings, the folder of each stage's run (relative to
+    OUT), the truth check and what was skipped; the one-page report reads it."""
+    write_json(out / DEMO_DOCUMENT, {"schema_version": 1, "command": "demo", **document})
 
 
 @app.command("demo")
@@ -326,36 +346,77 @@ def demo_command(
     written = write_demo(generate_demo(DemoConfig(seed=seed, n_prompts=prompts)), data_dir)
     console.print(f"demo data: {data_dir} ({', '.join(sorted(written))})", soft_wrap=True)
     split_dir = _curate(data_dir, out / "curated", seed)
-    labels = _annotations(split_dir, written["responses"], out, seed, bootstrap)
+    labels, truth = _annotations(split_dir, written["responses"], out, seed, bootstrap)
+    stages: dict[str, Any] = {
+        "curation": "curated",
+        "agreement": "runs/annotations-agree",
+        "aggregation": "runs/annotations-aggregate",
+        "train": None,
+        "calibration": None,
+    }
+    skipped: dict[str, str] = {}
     cache_path = out / "cache.sqlite"
     specs = list(BASELINES)
     if embed:
-        trained = _train_and_calibrate(
+        trained, calibrated = _train_and_calibrate(
             split_dir, data_dir, labels, out, cache_path, seed, bootstrap
         )
         if trained is not None:
             specs.insert(0, trained)
+            stages["train"] = "models/demo-embed"
+        else:
+            skipped["train"] = "the embedding extra is not installed"
+        if calibrated:
+            stages["calibration"] = "runs/calibrate"
+        elif trained is not None:
+            skipped["calibration"] = NO_VALIDATION
+    else:
+        skipped["train"] = skipped["calibration"] = "--no-embed"
+    if "train" in skipped:
+        skipped.setdefault("calibration", skipped["train"])
     config = EvalConfig(seed=seed, bootstrap=bootstrap, cache=str(cache_path))
     entries = _benchmarks(split_dir, data_dir, seed)
     suites = {}
+    folders = {}
     for spec in specs:
         name = spec.split(":")[1] if spec.startswith("baseline:") else "embed"
-        suites[spec] = run_suite(entries, spec, config, out / "runs" / f"eval-{name}")
+        folders[spec] = f"runs/eval-{name}"
+        suites[spec] = run_suite(entries, spec, config, out / folders[spec])
     best = specs[0]
-    label = best
     first = entries[0].spec.name
-    console.print(
-        metrics_table(suites[best].runs[first].result, f"{label} on the held-out prompts")
-    )
-    console.print(_suite_table(suites, specs, entries))
+    console.print(metrics_table(suites[best].runs[first].result, f"{best} on the held-out prompts"))
+    models = [_model_runs(spec, folders[spec], suites[spec]) for spec in specs]
+    gap_reference = _gap_references(entries)
+    console.print(_console_table(pair_accuracy_grid(models, gap_reference)))
+    console.print(_console_table(overall_grid(models)))
     for message in suites[best].warnings:
         warn(message)
-    _bon(split_dir, specs, out / "runs" / "bon", config)
+    candidates = _candidates(split_dir, data_dir / "candidates.jsonl")
+    if candidates is None:
+        warn("no test prompts for best-of-N; use more --prompts")
+        skipped["bon"] = "no test prompts at this size (use more --prompts)"
+    else:
+        _bon(candidates, specs, out / "runs" / "bon", config)
     write_leaderboard(
         [suites[spec].runs[first].run_dir for spec in specs],
-        report_path,
+        out / "leaderboard.html",
         title="rewardkit demo: held-out prompts",
     )
+    stages["eval"] = folders
+    stages["bon"] = None if candidates is None else "runs/bon"
+    _write_demo_json(
+        out,
+        {
+            "config": {"seed": seed, "prompts": prompts, "bootstrap": bootstrap, "embed": embed},
+            "stages": stages,
+            "skipped": skipped,
+            "truth": truth,
+            "headline": {"model": best, "benchmark": first},
+            "gap_reference": gap_reference,
+            "candidates": None if candidates is None else "data/candidates.jsonl",
+        },
+    )
+    write_pipeline_page(out, report_path)
     for suite in suites.values():
         for run in suite.runs.values():
             console.print(f"run directory: {run.run_dir}", soft_wrap=True)
