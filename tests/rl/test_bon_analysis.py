@@ -121,6 +121,19 @@ def test_constant_gold_gives_nan_gamma_with_warning() -> None:
     assert np.isnan(a.gamma.value)
 
 
+def test_gold_constant_up_to_rounding_gives_nan_gamma_with_warning() -> None:
+    """Per-prompt constants such as 0.1 leave rounding residue in the centred curves; gamma is
+    still undefined, for the point estimate and every resample, and the user is told."""
+    rng = np.random.default_rng(0)
+    gold = [np.full(4, v) for v in rng.normal(size=30) * 0.1 + 0.3]
+    proxies = [[rng.normal(size=4) for _ in range(30)], gold]
+    with pytest.warns(BonWarning, match="constant within every prompt"):
+        results = analyse(proxies, gold, n_resamples=20)
+    for a in results:
+        assert np.isnan(a.gamma.value)
+        assert np.isnan(a.gamma_replicates).all()
+
+
 def test_rejects_prompts_with_fewer_than_two_candidates() -> None:
     with pytest.raises(ValueError, match="at least 2 candidates"):
         analyse([[np.array([1.0])]], [np.array([1.0])])

@@ -139,6 +139,23 @@ def _check(proxies: Sequence[Sequence[FloatArray]], gold: Sequence[FloatArray]) 
         raise ValueError(f"best-of-n needs at least 2 candidates per prompt; prompt {small[0]}")
 
 
+def _gold_is_flat(gold: Sequence[FloatArray]) -> bool:
+    """Whether the gold score is constant within every prompt, up to floating-point rounding
+    (relative 1e-12), so no pick can gain anything and gamma is undefined.
+
+    Example:
+        >>> _gold_is_flat([np.full(3, 0.1), np.array([2.0, 2.0])])
+        True
+        >>> _gold_is_flat([np.array([0.0, 1e-6])])
+        False
+    """
+    for g in gold:
+        scale = max(1.0, float(np.max(np.abs(g))))
+        if float(np.ptp(g)) > 1e-12 * scale:
+            return False
+    return True
+
+
 def analyse(
     proxies: Sequence[Sequence[npt.ArrayLike]],
     gold: Sequence[npt.ArrayLike],
@@ -189,13 +206,15 @@ def analyse(
             BonWarning,
             stacklevel=2,
         )
-    elif not np.any(oracle_c.values):
+    elif _gold_is_flat(gold_arrays):
         warnings.warn(
             "the gold score is constant within every prompt: the oracle curve is flat and "
             "gamma is undefined (NaN)",
             BonWarning,
             stacklevel=2,
         )
+
+    flat = top >= 3 and _gold_is_flat(gold_arrays)
 
     def summarise(c: Contributions, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
         mass = weights @ c.mask
@@ -235,6 +254,9 @@ def analyse(
         pfit = _fit(d, point, counts_n)
         lo, hi = _ci(p_curves[j], confidence)
         g = float(gamma_from_fits(oracle_fit, pfit, k))
+        if flat:  # rounding can leave a tiny positive oracle integral: gamma is undefined
+            g = float("nan")
+            p_gamma[j][:] = np.nan
         dropped = int(np.isnan(p_gamma[j]).sum())
         if dropped and not np.isnan(g):
             warnings.warn(
