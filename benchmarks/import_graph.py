@@ -59,6 +59,7 @@ SIBLINGS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("registry", "errors"),
         ("runs", "errors"),
         ("annotations", "curation"),
+        ("judges", "annotations"),
     }
 )
 

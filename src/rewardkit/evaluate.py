@@ -55,7 +55,7 @@ class EvalRun:
 
 #: Model schemes whose scores are not log-odds of preference (``sigmoid`` of a difference of
 #: response lengths or of uniform random numbers is no probability).
-NOT_LOG_ODDS_SCHEMES = frozenset({"baseline"})
+NOT_LOG_ODDS_SCHEMES = frozenset({"baseline", "judge"})
 #: The per-item table every eval run writes beside ``scores.parquet``.
 ITEMS_FILE = "items.parquet"
 _PROMPT_PREVIEW, _RESPONSE_PREVIEW = 200, 300

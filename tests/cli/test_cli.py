@@ -82,7 +82,7 @@ def test_unknown_model_scheme_lists_available(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert (
-        "unknown model scheme 'magic'; available: baseline, builtin, dpo, embed, hf, http, "
+        "unknown model scheme 'magic'; available: baseline, builtin, dpo, embed, hf, http, judge, "
         "python, scores" in proc.stderr
     )
     assert "Traceback" not in proc.stderr

@@ -106,7 +106,7 @@ def test_unknown_scheme_lists_available() -> None:
     with pytest.raises(
         ConfigError,
         match="unknown model scheme 'nope'; available: baseline, builtin, dpo, embed, hf, http, "
-        "python, scores",
+        "judge, python, scores",
     ):
         load_model("nope:x")
     with pytest.raises(ConfigError, match="unknown baseline 'len'; available: length, random"):

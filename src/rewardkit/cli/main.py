@@ -18,6 +18,7 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     data_cmd,
     demo_cmd,
     eval_cmd,
+    judge_cmd,
     report_cmd,
     serve_cmd,
     train_cmd,

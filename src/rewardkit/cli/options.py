@@ -20,6 +20,7 @@ _SCHEME_ARGUMENTS = {
     "embed": "DIR",
     "hf": "DIR",
     "http": "URL",
+    "judge": "NAME",
     "python": "pkg.mod:fn",
     "scores": "PATH",
 }

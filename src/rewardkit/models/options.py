@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rewardkit.errors import ConfigError
+from rewardkit.models.judge_options import JudgeOptions
 
 
 class ModelOptions(BaseModel):
@@ -37,6 +38,8 @@ class ModelOptions(BaseModel):
     query_separator: str = "\n"
     token_env: str | None = Field(default=None, description="env variable holding the token")
     token_file: str | None = Field(default=None, description="file holding the token")
+    # judge: the endpoint, mode and prompt of an LLM judge (a ``judge:`` mapping in a YAML spec)
+    judge: JudgeOptions | None = None
     # python: specs read from a YAML file run code only with --allow-python (never set by YAML)
     allow_python: bool = False
 

@@ -52,6 +52,7 @@ MODEL_SCHEMES.register("embed", "rewardkit.models.embed_head:from_spec")
 MODEL_SCHEMES.register("dpo", "rewardkit.models.dpo:from_spec")
 MODEL_SCHEMES.register("http", "rewardkit.models.http_rm:from_spec")
 MODEL_SCHEMES.register("builtin", "rewardkit.models.builtin:from_spec")
+MODEL_SCHEMES.register("judge", "rewardkit.models.judge:from_spec")
 
 
 def options_from(values: dict[str, Any]) -> ModelOptions:

@@ -114,6 +114,12 @@ def score_items(
     prompts, responses, owner = flatten(items)
     n = len(responses)
     fingerprint = model.fingerprint()
+    if not getattr(model, "cacheable", True):
+        cache = None  # cheaper to recompute than to look up
+    attach = getattr(model, "attach_cache", None)
+    if cache is not None and callable(attach):
+        # models with intermediate results (embeddings, a judge's answers) cache them too
+        attach(cache)
     if isinstance(model, ItemScoringModel):
         scores = np.asarray(model.score_items(items), dtype=np.float64)
         if scores.shape != (n,):
@@ -125,11 +131,6 @@ def score_items(
             scores, ScoringReport(n, n, 0, n, 0, None, None, time.perf_counter() - started)
         )
     hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
-    if not getattr(model, "cacheable", True):
-        cache = None  # cheaper to recompute than to look up
-    attach = getattr(model, "attach_cache", None)
-    if cache is not None and callable(attach):
-        attach(cache)  # models with intermediate results (embeddings) cache them too
     entries = cache.get_entries(fingerprint, hashes) if cache else {}
     known = {h: score for h, (score, _) in entries.items()}
     first: dict[str, int] = {}

@@ -19,7 +19,7 @@ from rewardkit.scoring import Scored, open_score_cache, score_items
 
 #: Schemes whose scores are not log-odds of preference: without a calibrator, ``sigmoid`` of
 #: their differences is no probability, so ``/score`` gives none.
-NOT_LOG_ODDS_SCHEMES = frozenset({"baseline"})
+NOT_LOG_ODDS_SCHEMES = frozenset({"baseline", "judge"})
 
 
 class ProbabilityMap(Protocol):

@@ -1,0 +1,1 @@
+"""Jobs: one module per command, composing stages and writing run directories."""
