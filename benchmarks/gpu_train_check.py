@@ -4,7 +4,7 @@ Builds a randomly initialised Llama sequence classifier from a config (about 150
 default; no download) with the tiny byte-level BPE tokenizer of ``tests/tiny_models.py``, writes
 synthetic preference pairs with a learnable signal (every chosen response contains a safety
 sentence, every rejected one a sentence about a dog, amid random filler), and trains it through
-``rewardkit.train.run.run_train`` (``trainer: hf``, ``dtype: auto`` = bf16 mixed precision on a
+``rewardkit.jobs.train.run_train`` (``trainer: hf``, ``dtype: auto`` = bf16 mixed precision on a
 GPU) twice: with LoRA and with full fine-tuning. Prints one JSON object with, per mode: optimizer
 steps, steps/s and training tokens/s (validation time excluded), peak GPU memory, the first and
 last epoch's mean training loss, the validation accuracy per epoch, and the accuracy of the
@@ -38,8 +38,8 @@ for extra in (ROOT / "src", ROOT / "tests"):
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from rewardkit.jobs.train import TRAINERS, run_train  # noqa: E402
 from rewardkit.train.config import TrainConfig  # noqa: E402
-from rewardkit.train.run import TRAINERS, run_train  # noqa: E402
 from tiny_models import CORPUS, build_tokenizer  # noqa: E402
 
 WORDS = " ".join(CORPUS).replace("\n", " ").split()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 
 
 def _data(tmp_path: Path) -> Path:

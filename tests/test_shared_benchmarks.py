@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 from shared_data import shared_path
 
 pytestmark = pytest.mark.shared_data

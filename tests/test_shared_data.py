@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 from rewardkit.metrics import MetricConfig, evaluate
 from rewardkit.models import RandomBaseline
 from rewardkit.scoring import score_items

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from annotation_studies import eks, pandalm, qags, squality
-from rewardkit.annotations.runs import agree_on
 from rewardkit.cli.main import main
 from rewardkit.config import AgreeConfig
+from rewardkit.jobs.annotations import agree_on
 from shared_data import shared_path
 
 pytestmark = [

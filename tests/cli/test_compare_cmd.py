@@ -10,7 +10,7 @@ import pytest
 
 from rewardkit.cli.main import main
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 
 
 def test_compare_length_with_random_and_with_itself(

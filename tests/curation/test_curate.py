@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from rewardkit.cli.main import main
-from rewardkit.curation.curate import CurateConfig, run_curate
 from rewardkit.curation.provenance import _strip_times
 from rewardkit.curation.splits import SplitConfig
 from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
 from rewardkit.errors import DataError
+from rewardkit.jobs.curate import CurateConfig, run_curate
 
 
 @pytest.fixture(scope="module")

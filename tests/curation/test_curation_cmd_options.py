@@ -11,7 +11,7 @@ import pytest
 
 from rewardkit.cli.main import main
 from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
-from rewardkit.report import sha256_path
+from rewardkit.runs import sha256_path
 
 
 def test_curate_config_paths_start_at_the_current_directory(

@@ -10,7 +10,7 @@ import pytest
 
 from rewardkit.config import EvalConfig
 from rewardkit.data import load_preferences
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 
 MakeJsonl = Callable[..., Path]
 

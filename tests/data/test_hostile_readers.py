@@ -19,7 +19,7 @@ from rewardkit.data.readers import LoneSurrogateWarning
 from rewardkit.data.safe_json import MAX_DEPTH, parse_json
 from rewardkit.data.writers import write_preferences
 from rewardkit.errors import DataError
-from rewardkit.report.manifest import sha256_path
+from rewardkit.runs.manifest import sha256_path
 from rewardkit.scoring.cache import input_hash
 
 ROW = {"id": "a", "prompt": "q", "chosen": "good answer", "rejected": "bad"}

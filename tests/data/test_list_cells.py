@@ -11,7 +11,7 @@ import pytest
 from rewardkit.config import EvalConfig
 from rewardkit.data import load_preferences
 from rewardkit.errors import DataError
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 
 # One item whose preferred answer is literally a JSON array of strings (10 characters) and a
 # rejected answer of 3: as one response the length baseline prefers the chosen one (accuracy 1);

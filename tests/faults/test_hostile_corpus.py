@@ -33,7 +33,7 @@ def compare_checks_runs() -> bool:
     """Whether ``compare`` reads run directories through :mod:`rewardkit.data.run_files` yet
     (the lead wires it in ``report/compare.py``; until then its cases are expected failures)."""
     import rewardkit.cli.compare_cmd as command
-    import rewardkit.report.compare as library
+    import rewardkit.jobs.compare as library
 
     return "check_eval_run" in inspect.getsource(library) + inspect.getsource(command)
 
@@ -90,7 +90,7 @@ def test_damaged_runs_rejected_by_the_compare_check(
         assert "\n" not in str(info.value)
         assert str(run) in str(info.value)
 
-    import rewardkit.report.compare as library
+    import rewardkit.jobs.compare as library
 
     load_outcomes = library.load_outcomes
 

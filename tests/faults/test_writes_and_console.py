@@ -16,7 +16,7 @@ import pytest
 from rewardkit.cli.app import SafeConsole, err_console, one_line, warn
 from rewardkit.cli.main import main
 from rewardkit.errors import DataError
-from rewardkit.report.atomic import write_json, write_text
+from rewardkit.runs.atomic import write_json, write_text
 
 
 @pytest.fixture

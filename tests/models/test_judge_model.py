@@ -14,6 +14,7 @@ from rewardkit.data.records import PreferenceItem
 from rewardkit.models.judge import MIDPOINT, PairwiseJudge, RubricJudge, from_spec
 from rewardkit.models.judge_options import JudgeOptions, TokenPrice
 from rewardkit.models.options import ModelOptions
+from rewardkit.models.spec import ModelSpec
 from rewardkit.scoring import ScoreCache
 
 FAST = {"backoff": 0.01, "max_backoff": 0.05, "timeout": 10.0}
@@ -177,9 +178,13 @@ def test_items_are_scored_round_robin_by_copeland() -> None:
 
 
 def test_from_spec_picks_the_mode_and_the_fingerprint_names_what_changes_scores() -> None:
-    pairwise = from_spec("m", ModelOptions())
-    absolute = from_spec("m", ModelOptions(judge=JudgeOptions(mode="absolute")))
+    pairwise = from_spec(ModelSpec.of("judge:m", ModelOptions()))
+    absolute = from_spec(ModelSpec.of("judge:m", ModelOptions(judge=JudgeOptions(mode="absolute"))))
     assert isinstance(pairwise, PairwiseJudge)
     assert isinstance(absolute, RubricJudge)
-    safety = from_spec("m", ModelOptions(judge=JudgeOptions(mode="absolute", criterion="safety")))
+    safety = from_spec(
+        ModelSpec.of(
+            "judge:m", ModelOptions(judge=JudgeOptions(mode="absolute", criterion="safety"))
+        )
+    )
     assert len({pairwise.fingerprint(), absolute.fingerprint(), safety.fingerprint()}) == 3

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 from rewardkit.cli.main import main
-from rewardkit.data.redact import redact_in, redact_secrets
 from rewardkit.errors import ConfigError
 from rewardkit.models import ModelOptions
 from rewardkit.models.embed_head import load_embed_config
 from rewardkit.models.hf_common import check_weights
 from rewardkit.models.http_rm import endpoint_url
 from rewardkit.models.registry import load_model, resolve_spec
+from rewardkit.runs.redact import redact_in, redact_secrets
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from rewardkit.config import EvalConfig
 from rewardkit.data import load_preferences
 from rewardkit.data.score_tables import read_score_table
 from rewardkit.errors import DataError
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 from rewardkit.models.scores_file import ScoresFileModel
 from shared_data import shared_path
 

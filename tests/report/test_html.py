@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
-from rewardkit.report.html import (
-    render_leaderboard,
-    render_run_report,
-    write_leaderboard,
-    write_run_report,
-)
+from rewardkit.jobs.evaluate import run_eval
+from rewardkit.jobs.run_page import render_run_report, write_run_report
+from rewardkit.report.html import render_leaderboard, write_leaderboard
 
 EVIL = "<script>alert(1)</script>"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rewardkit.config import EvalConfig
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")

@@ -12,7 +12,8 @@ from bon_data import write_candidates
 
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import ConfigError, DataError
-from rewardkit.rl import BonConfig, run_bon
+from rewardkit.jobs.bon import run_bon
+from rewardkit.rl import BonConfig
 
 QUALITY = "python:bon_models:quality"
 NOISY = "python:bon_models:noisy_quality"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rewardkit.rl import BonConfig, run_bon
+from rewardkit.jobs.bon import run_bon
+from rewardkit.rl import BonConfig
 from shared_data import shared_path
 
 pytestmark = pytest.mark.shared_data

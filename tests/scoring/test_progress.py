@@ -110,7 +110,7 @@ def test_every_epoch_shows_validation_progress() -> None:
 
 def test_bon_shows_its_analysis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from rewardkit.data.records import PreferenceItem
-    from rewardkit.rl.bon import run as bon_run
+    from rewardkit.jobs import bon as bon_run
     from rewardkit.rl.bon.config import BonConfig
 
     spy = _Spy()
@@ -124,8 +124,8 @@ def test_bon_shows_its_analysis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 
 
 def test_curate_shows_each_step(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from rewardkit.curation import curate
     from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
+    from rewardkit.jobs import curate
 
     spy = _Spy()
     monkeypatch.setattr(curate, "phase", spy)

@@ -10,8 +10,8 @@ import pytest
 
 from rewardkit.cli.main import main
 from rewardkit.errors import ConfigError
+from rewardkit.jobs.train import load_train_config
 from rewardkit.train.config import MAX_LEARNING_RATE, TrainConfig, parse_sets
-from rewardkit.train.run import load_train_config
 
 
 @pytest.mark.parametrize(

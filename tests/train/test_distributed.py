@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from rewardkit.errors import ConfigError
+from rewardkit.jobs.train import run_train
 from rewardkit.train.config import TrainConfig
-from rewardkit.train.run import run_train
 
 pytest.importorskip("transformers")
 

@@ -18,9 +18,10 @@ from rewardkit.data.demo import DemoConfig, generate_demo, write_demo
 from rewardkit.data.load import load_preferences
 from rewardkit.data.writers import write_preferences
 from rewardkit.errors import ConfigError, DataError
+from rewardkit.jobs.train import load_train_config, run_train
+from rewardkit.runs.output import staging_path
 from rewardkit.scoring import ScoreCache
 from rewardkit.train.config import TrainConfig
-from rewardkit.train.run import load_train_config, run_train
 from rewardkit.train.training_log import read_log
 
 
@@ -55,7 +56,7 @@ def test_same_seed_same_weights_and_metrics(
     demo: dict[str, Path], cache: ScoreCache, tmp_path: Path
 ) -> None:
     from rewardkit.config import EvalConfig
-    from rewardkit.evaluate import run_eval
+    from rewardkit.jobs.evaluate import run_eval
 
     outs = []
     for name in ("a", "b"):
@@ -153,7 +154,10 @@ def test_interrupted_run_resumes_to_the_same_weights(
     with pytest.raises(KeyboardInterrupt):
         run_train(demo["train"], config, tmp_path / "resumed", cache=cache, progress=False)
     monkeypatch.setattr(embed_trainer.EmbedHeadScorer, where, original)
-    state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
+    # Nothing half-written at OUT: the run and its checkpoint stay in the staging folder.
+    assert not (tmp_path / "resumed").exists()
+    staging = staging_path(tmp_path / "resumed")
+    state = json.loads((staging / "checkpoint" / "state.json").read_text())
     if where == "score":
         assert state["loop"]["batch"] > 0  # saved mid-epoch, at the last optimizer step
         assert state["loop"]["batch"] % accumulation == 0

@@ -17,11 +17,11 @@ import pytest
 
 from rewardkit.config import EvalConfig
 from rewardkit.errors import ConfigError
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
+from rewardkit.jobs.train import TRAINERS, run_train
 from rewardkit.models import ModelOptions, load_model
 from rewardkit.train.config import TrainConfig
 from rewardkit.train.examples import InputTable
-from rewardkit.train.run import TRAINERS, run_train
 from rewardkit.train.training_log import read_log
 
 pytest.importorskip("transformers")
@@ -30,6 +30,7 @@ pytest.importorskip("peft")
 import torch
 from safetensors.torch import load_file
 
+from rewardkit.runs.output import staging_path
 from rewardkit.train.hf_trainer import HFScorer, build_scorer
 
 GOOD = [
@@ -275,7 +276,8 @@ def test_interrupted_run_resumes_to_the_uninterrupted_weights(
             run_train(train_file, config, out, progress=False)
     finally:
         TRAINERS.register("hf", original, replace=True)
-    state = json.loads((out / "checkpoint" / "state.json").read_text())
+    assert not out.exists()  # the interrupted run stays in its staging folder
+    state = json.loads((staging_path(out) / "checkpoint" / "state.json").read_text())
     assert (state["loop"]["epoch"], state["loop"]["batch"]) == (1, 1)
 
     run = run_train(train_file, config, out, progress=False)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 
+from rewardkit.runs.output import staging_path
 from rewardkit.train.config import TrainConfig
 from rewardkit.train.examples import InputTable, PairExamples
 from rewardkit.train.loop import run_loop
@@ -55,7 +56,8 @@ def test_sigterm_checkpoints_at_a_step_and_the_rerun_matches(
 
     out = tmp_path / "stopped"
     proc = subprocess.Popen([*args, "--out", str(out)], env=env, stderr=subprocess.PIPE)
-    log = out / "train_log.jsonl"
+    stage = staging_path(out)  # a run works there and replaces OUT when complete
+    log = stage / "train_log.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait for epoch 1 to end, then stop inside epoch 2
         if log.exists() and any(e["event"] == "epoch" for e in read_log(log)):
@@ -68,7 +70,8 @@ def test_sigterm_checkpoints_at_a_step_and_the_rerun_matches(
     stop = [e for e in events if e["event"] == "interrupted"]
     assert len(stop) == 1
     assert stop[0]["signal"] == "SIGTERM"
-    state = json.loads((out / "checkpoint" / "state.json").read_text())["loop"]
+    assert not out.exists()
+    state = json.loads((stage / "checkpoint" / "state.json").read_text())["loop"]
     assert (state["epoch"], state["batch"], state["step"]) == (
         stop[0]["epoch"],
         stop[0]["batch"],

@@ -9,9 +9,10 @@ import numpy.typing as npt
 
 from rewardkit.calibration._json import dump_payload, load_payload
 from rewardkit.calibration.base import NotFittedError, check_diffs, check_pairs, symmetrise
+from rewardkit.calibration.methods import CalibrationMethod
 from rewardkit.calibration.pava import isotonic_fit
 
-__all__ = ["IsotonicCalibrator"]
+__all__ = ["METHOD", "IsotonicCalibrator"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -109,3 +110,9 @@ class IsotonicCalibrator:
         if cal.y_.min() < 0.0 or cal.y_.max() > 1.0:
             raise ValueError("isotonic calibrator JSON: y_ must be probabilities in [0, 1]")
         return cal
+
+
+#: ``--method isotonic`` of ``rewardkit calibrate``: ``eps`` keeps the log-loss finite.
+METHOD = CalibrationMethod(
+    make=lambda: IsotonicCalibrator(eps=1e-6), load=IsotonicCalibrator.from_json
+)

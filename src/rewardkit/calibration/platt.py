@@ -11,8 +11,9 @@ from scipy.special import expit, log_expit
 
 from rewardkit.calibration._json import dump_payload, fitted_number, load_payload
 from rewardkit.calibration.base import NotFittedError, check_diffs, check_pairs, symmetrise
+from rewardkit.calibration.methods import CalibrationMethod
 
-__all__ = ["PlattScaling", "logistic_fit"]
+__all__ = ["METHOD", "PlattScaling", "logistic_fit"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -165,3 +166,7 @@ class PlattScaling:
         cal.a_ = fitted_number(payload, "a_")
         cal.b_ = fitted_number(payload, "b_")
         return cal
+
+
+#: ``--method platt`` of ``rewardkit calibrate``: a tiny ridge keeps separable pairs finite.
+METHOD = CalibrationMethod(make=lambda: PlattScaling(l2=1e-6), load=PlattScaling.from_json)

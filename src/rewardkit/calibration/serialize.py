@@ -6,13 +6,11 @@ from pathlib import Path
 
 from rewardkit.calibration._json import load_payload
 from rewardkit.calibration.base import Calibrator
-from rewardkit.calibration.isotonic import IsotonicCalibrator
-from rewardkit.calibration.platt import PlattScaling
-from rewardkit.calibration.temperature import TemperatureScaling
+from rewardkit.calibration.methods import CALIBRATION_METHODS
+from rewardkit.models.spec import ModelSpec
 
 __all__ = [
     "CALIBRATOR_FILE",
-    "CALIBRATOR_KINDS",
     "calibrator_beside",
     "calibrator_from_document",
     "from_json",
@@ -21,26 +19,22 @@ __all__ = [
     "save_calibrator",
 ]
 
-CALIBRATOR_KINDS: dict[str, type[TemperatureScaling | IsotonicCalibrator | PlattScaling]] = {
-    "temperature": TemperatureScaling,
-    "isotonic": IsotonicCalibrator,
-    "platt": PlattScaling,
-}
-
 
 def from_json(text: str) -> Calibrator:
-    """The fitted calibrator that ``to_json()`` wrote, whatever its kind.
+    """The fitted calibrator that ``to_json()`` wrote, whatever its kind (the
+    :data:`~rewardkit.calibration.methods.CALIBRATION_METHODS` entry of its ``"kind"`` loads it).
 
     Example:
+        >>> from rewardkit.calibration import TemperatureScaling
         >>> cal = from_json(TemperatureScaling().fit([1.0, -0.5]).to_json())
         >>> type(cal).__name__
         'TemperatureScaling'
     """
     kind = load_payload(text)["kind"]
-    if kind not in CALIBRATOR_KINDS:
-        known = ", ".join(sorted(CALIBRATOR_KINDS))
-        raise ValueError(f"unknown calibrator kind {kind!r}; known kinds: {known}")
-    return CALIBRATOR_KINDS[kind].from_json(text)
+    known = CALIBRATION_METHODS.names()
+    if kind not in known:
+        raise ValueError(f"unknown calibrator kind {kind!r}; known kinds: {', '.join(known)}")
+    return CALIBRATION_METHODS.get(kind).load(text)
 
 
 def save_calibrator(calibrator: Calibrator, path: str | Path) -> Path:
@@ -48,6 +42,7 @@ def save_calibrator(calibrator: Calibrator, path: str | Path) -> Path:
 
     Example:
         >>> import tempfile
+        >>> from rewardkit.calibration import PlattScaling
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     p = save_calibrator(PlattScaling().fit([1.0, -0.5]), Path(tmp) / "cal.json")
         ...     type(load_calibrator(p)).__name__
@@ -85,6 +80,7 @@ def calibrator_from_document(doc: object, path: Path) -> Calibrator:
 
     Example:
         >>> import json
+        >>> from rewardkit.calibration import TemperatureScaling
         >>> doc = json.loads(TemperatureScaling().fit([1.0, -0.5]).to_json())
         >>> type(calibrator_from_document(doc, Path("calibration.json"))).__name__
         'TemperatureScaling'
@@ -108,24 +104,26 @@ CALIBRATOR_FILE = "calibrator.json"
 MODEL_FOLDER_SCHEMES = ("embed", "hf", "dpo")
 
 
-def model_folder(spec: str) -> Path | None:
+def model_folder(spec: ModelSpec | str) -> Path | None:
     """The folder a model spec names (``embed:DIR``, ``hf:DIR``, ``dpo:DIR``,
-    ``builtin:NAME``), if it is one.
+    ``builtin:NAME``), if it is one; a string is read as a resolved spec (e.g. the ``model``
+    of a results document).
 
     Example:
         >>> model_folder("baseline:length") is None
         True
     """
-    scheme, _, arg = spec.partition(":")
-    if scheme == "builtin":
+    if isinstance(spec, str):
+        spec = ModelSpec.of(spec)
+    if spec.scheme == "builtin":
         from rewardkit.models.builtin import resolve_builtin
 
-        scheme, _, arg = resolve_builtin(arg).partition(":")
-    folder = Path(arg)
-    return folder if scheme in MODEL_FOLDER_SCHEMES and folder.is_dir() else None
+        spec = spec.retarget(resolve_builtin(spec.location))
+    folder = Path(spec.location)
+    return folder if spec.scheme in MODEL_FOLDER_SCHEMES and folder.is_dir() else None
 
 
-def calibrator_beside(spec: str) -> tuple[Calibrator, Path] | None:
+def calibrator_beside(spec: ModelSpec | str) -> tuple[Calibrator, Path] | None:
     """The calibrator saved in the model's folder by ``rewardkit calibrate``, if any."""
     folder = model_folder(spec)
     if folder is None or not (folder / CALIBRATOR_FILE).is_file():

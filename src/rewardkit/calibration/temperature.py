@@ -12,8 +12,9 @@ from scipy.special import expit, log_expit
 
 from rewardkit.calibration._json import dump_payload, fitted_number, load_payload
 from rewardkit.calibration.base import NotFittedError, check_diffs, check_pairs, symmetrise
+from rewardkit.calibration.methods import CalibrationMethod
 
-__all__ = ["TemperatureScaling"]
+__all__ = ["METHOD", "TemperatureScaling"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -104,3 +105,7 @@ class TemperatureScaling:
         cal = cls(**payload["params"])
         cal.temperature_ = fitted_number(payload, "temperature_", positive=True)
         return cal
+
+
+#: ``--method temperature`` of ``rewardkit calibrate`` (see :mod:`rewardkit.calibration.methods`).
+METHOD = CalibrationMethod(make=TemperatureScaling, load=TemperatureScaling.from_json)

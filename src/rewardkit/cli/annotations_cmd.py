@@ -11,7 +11,7 @@ from rich.table import Table
 from rewardkit.annotations.agreement import AgreementReport
 from rewardkit.cli.app import app, console, warn
 from rewardkit.errors import ConfigError
-from rewardkit.report import default_run_dir
+from rewardkit.runs import default_run_dir
 
 annotations_app = typer.Typer(
     help="Agreement, quorum and aggregation of human annotations.", no_args_is_help=True
@@ -175,8 +175,8 @@ def agree_command(
     fit the scale (Fleiss' kappa on a 0-100 scale, leniency on nominal codes) are omitted with
     the reason."""
     from rewardkit.annotations.layouts import LAYOUT_DEFAULTS, RATING_LAYOUTS, WideColumns
-    from rewardkit.annotations.runs import run_agree
     from rewardkit.config import AgreeConfig, load_config
+    from rewardkit.jobs.annotations import run_agree
 
     paths = [*([ratings] if ratings is not None else []), *(files or [])]
     if not paths:
@@ -282,9 +282,9 @@ def aggregate_command(
     --responses/--prompts preferences.jsonl (pairs with margins) and scored.jsonl (regression
     targets) for rewardkit train."""
     from rewardkit.annotations.aggregate import AggregationConfig
-    from rewardkit.annotations.runs import run_aggregate
     from rewardkit.annotations.tables import CRITERIA
     from rewardkit.config import load_config
+    from rewardkit.jobs.annotations import run_aggregate
 
     overrides: dict[str, object] = {
         "alpha": alpha,

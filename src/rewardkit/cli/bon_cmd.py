@@ -12,9 +12,9 @@ from rich.table import Table
 from rewardkit.cli import options
 from rewardkit.cli.app import ALLOW_PYTHON, app, console, data_notes, warn
 from rewardkit.config import load_config
-from rewardkit.report import default_run_dir
 from rewardkit.report.html.svg import fmt
 from rewardkit.rl.bon.config import BonConfig
+from rewardkit.runs import default_run_dir
 
 
 def _ci(est: dict[str, Any], digits: int = 4, none: str = "n/a") -> str:
@@ -99,7 +99,7 @@ def bon_command(
     """Best-of-n curves (unbiased estimator over the N candidates), fits of
     R(d) = d(alpha - beta d), the proxy's peak and gamma, with bootstrap CIs over prompts;
     writes manifest.json, results.json, bon_scores.parquet and report.html."""
-    from rewardkit.rl.bon.run import run_bon
+    from rewardkit.jobs.bon import run_bon
 
     cfg = load_config(
         BonConfig,

@@ -10,7 +10,7 @@ from rich.table import Table
 from rewardkit.cli import options
 from rewardkit.cli.app import ALLOW_PYTHON, app, console, data_notes
 from rewardkit.config import EvalConfig, load_config
-from rewardkit.report import default_run_dir
+from rewardkit.runs import default_run_dir
 
 
 @app.command("calibrate")
@@ -54,7 +54,7 @@ def calibrate_command(
     labelled a tie are left out); report ECE, Brier and log-loss before and after;
     save calibrator.json in the run directory and in the model's folder when the spec names
     one."""
-    from rewardkit.calibration.run import run_calibrate
+    from rewardkit.jobs.calibrate import run_calibrate
 
     cfg = load_config(
         EvalConfig,

@@ -79,8 +79,7 @@ def compare_command(
     """Paired bootstrap CI of the accuracy difference (A - B) and McNemar's test on the items
     both runs scored (labelled ties and skipped rows left out), overall and per subset and
     domain, the per-group verdicts adjusted for multiplicity."""
-    from rewardkit.report import write_json
-    from rewardkit.report.compare import compare_runs
+    from rewardkit.jobs.compare import compare_runs, write_comparison
 
     if adjust not in ADJUST_METHODS:
         raise ConfigError(f"--adjust {adjust!r}: choose one of {', '.join(ADJUST_METHODS)}")
@@ -129,5 +128,4 @@ def compare_command(
     for message in result.warnings:
         warn(message)
     if out is not None:
-        write_json(out / "results.json", result.to_json())
-        console.print(f"results: {out / 'results.json'}", soft_wrap=True)
+        console.print(f"results: {write_comparison(result, out)}", soft_wrap=True)

@@ -13,7 +13,7 @@ from rewardkit.cli import options
 from rewardkit.cli.app import console, data_notes, warn
 from rewardkit.cli.data_cmd import data_app
 from rewardkit.config import load_config
-from rewardkit.report import default_run_dir
+from rewardkit.runs import default_run_dir
 
 SeedOption = typer.Option(None, "--seed", help="Seed of the split [default: 0].")
 
@@ -54,7 +54,7 @@ def dedup_command(
     from rewardkit.curation.dedup import DedupConfig, dedup_preferences
     from rewardkit.data.load import load_preferences
     from rewardkit.data.writers import write_preferences
-    from rewardkit.report import write_json
+    from rewardkit.runs import write_json
 
     cfg = load_config(
         DedupConfig,
@@ -130,7 +130,7 @@ def split_command(
     )
     finder = None
     if leak_check:
-        from rewardkit.curation.curate import require_columns
+        from rewardkit.jobs.curate import require_columns
 
         prompts = read_table(data_dir / "prompts.jsonl")
         require_columns(prompts, ("prompt_id", "domain", "prompt"), data_dir / "prompts.jsonl")
@@ -150,7 +150,7 @@ def audit_command(
     """Coverage, source mix, annotator load and leniency, label distributions and length bias;
     each check states its threshold and passes or flags."""
     from rewardkit.curation.audit import audit_demo_folder
-    from rewardkit.report import write_json
+    from rewardkit.runs import write_json
 
     report = audit_demo_folder(data_dir)
     console.print(audit_table(report))
@@ -179,8 +179,8 @@ def curate_command(
 ) -> None:
     """Dedup, split and audit in order, writing a provenance manifest (sources with sha256 and
     row counts, each step's parameters and counts in and out, software versions)."""
-    from rewardkit.curation.curate import CurateConfig, run_curate
     from rewardkit.errors import ConfigError
+    from rewardkit.jobs.curate import CurateConfig, run_curate
 
     cfg = load_config(
         CurateConfig,

@@ -14,10 +14,10 @@ from rewardkit.cli import options
 from rewardkit.cli.app import ALLOW_PYTHON, app, console, warn
 from rewardkit.config import EvalConfig, load_config
 from rewardkit.errors import ConfigError
-from rewardkit.evaluate import run_eval
+from rewardkit.jobs.evaluate import run_eval
 from rewardkit.metrics import Estimate
-from rewardkit.report import default_run_dir, groups_table, metrics_table
-from rewardkit.report.results import data_summary
+from rewardkit.report import data_summary, groups_table, metrics_table
+from rewardkit.runs import default_run_dir
 from rewardkit.scoring import ScoringReport
 
 
@@ -76,7 +76,7 @@ def _run_benchmarks(
     model_options: dict[str, Any],
 ) -> None:
     from rewardkit.benchmarks import load_spec
-    from rewardkit.evaluate_suite import SuiteEntry, run_suite, tie_rule
+    from rewardkit.jobs.suite import SuiteEntry, run_suite, tie_rule
 
     if len(data) != len(names):
         raise ConfigError(

@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from rewardkit.cli.app import app, console, warn
+from rewardkit.errors import ConfigError
 from rewardkit.metrics import Estimate
-from rewardkit.report import default_run_dir
+from rewardkit.runs import default_run_dir
 
 judge_app = typer.Typer(
     help="LLM judges over an OpenAI-compatible endpoint: ratings and both-orders comparisons "
@@ -183,12 +184,18 @@ def rate_command(
         "retries": retries,
         "timeout": timeout,
     }
+    folder = run_dir or default_run_dir("judge")
+    if out.resolve().is_relative_to(folder.resolve()):
+        raise ConfigError(
+            f"--out {out}: put it outside --run-dir {folder} (a run directory is replaced "
+            "as a whole when the run completes)"
+        )
     run = run_rate(
         data,
         model,
         cfg,
         out,
-        run_dir or default_run_dir("judge"),
+        folder,
         prompts=prompts,
         human_ratings=human_ratings,
         judge_overrides=judge_overrides,

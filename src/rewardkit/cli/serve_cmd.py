@@ -12,7 +12,7 @@ from rewardkit.cli import options
 from rewardkit.cli.app import ALLOW_PYTHON, app, err_console, warn
 from rewardkit.config import load_config
 from rewardkit.errors import ConfigError
-from rewardkit.models.registry import resolve_spec
+from rewardkit.models.spec import ModelSpec, parse_model_spec
 from rewardkit.serve.scorer import ProbabilityMap, probability_name
 from rewardkit.serve.settings import ServeConfig, read_token
 
@@ -20,7 +20,7 @@ from rewardkit.serve.settings import ServeConfig, read_token
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def served_calibrator(spec: str, calibrated: bool | None) -> ProbabilityMap | None:
+def served_calibrator(spec: ModelSpec, calibrated: bool | None) -> ProbabilityMap | None:
     """The calibrator ``/score`` applies: the one saved beside the model unless ``--raw``;
     ``--calibrated`` insists on one."""
     if calibrated is False:
@@ -151,7 +151,7 @@ def serve_command(
         "allow_pickle": allow_pickle,
         "allow_python": allow_python,
     }
-    spec, _ = resolve_spec(cfg.model, model_options)
+    spec = parse_model_spec(cfg.model, model_options)
     calibrator = served_calibrator(spec, cfg.calibrated)
     token = read_token(cfg.token_file) if cfg.token_file else None
     probabilities = probability_name(spec, calibrator) or "none"
@@ -174,10 +174,8 @@ def serve_command(
         def ready(url: str) -> None:
             err_console.print(f"{cfg.replicas} replica(s) answering on {url}", highlight=False)
 
-        serve_ray(
-            cfg, model_options=model_options, calibrator=calibrator, token=token, on_ready=ready
-        )
+        serve_ray(cfg, spec=spec, calibrator=calibrator, token=token, on_ready=ready)
         return
     from rewardkit.serve.run import serve_http
 
-    serve_http(cfg, model_options=model_options, calibrator=calibrator, token=token)
+    serve_http(cfg, spec=spec, calibrator=calibrator, token=token)

@@ -45,7 +45,7 @@ def history_table(history: list[dict[str, float | None]], best_epoch: int | None
 @app.command("train")
 def train_command(
     data: Path = typer.Option(..., "--data", help="Training preference data (any layout)."),
-    out: Path = typer.Option(..., "--out", help="Model folder to write (and resume)."),
+    out: Path = typer.Option(..., "--out", help="Model folder to write."),
     validation: Path | None = typer.Option(
         None,
         "--validation",
@@ -95,7 +95,10 @@ def train_command(
         None, "--cache", help="Embedding cache file (embed) [default: the score cache of eval]."
     ),
     overwrite: bool = typer.Option(
-        False, "--overwrite", help="Delete OUT first instead of resuming from its checkpoint."
+        False,
+        "--overwrite",
+        help="Start afresh instead of resuming an interrupted run (OUT is replaced only when "
+        "the new model is complete, and only if OUT is a rewardkit model folder).",
     ),
     layout: str | None = options.LAYOUT,
     split: str | None = options.SPLIT,
@@ -110,10 +113,11 @@ def train_command(
 ) -> None:
     """Train a reward model with a Bradley-Terry (pairwise) or regression loss; validation
     accuracy each epoch, early stopping, resumable checkpoints and a JSONL log in OUT. OUT
-    loads in eval as embed:OUT or hf:OUT."""
+    loads in eval as embed:OUT or hf:OUT. The run works in .OUT.partial/ beside OUT and
+    replaces OUT only when the model is complete; rerun the same command to resume."""
+    from rewardkit.jobs.train import load_train_config, run_train
     from rewardkit.scoring import ScoreCache, cache_path
     from rewardkit.train.config import parse_sets
-    from rewardkit.train.run import load_train_config, run_train
 
     cfg = load_train_config(
         config,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rewardkit.report.manifest import git_commit, now_iso, package_versions, sha256_path
+from rewardkit.runs.manifest import git_commit, now_iso, package_versions, sha256_path
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from rewardkit.data.safe_json import load_json_file
 from rewardkit.errors import DataError
+from rewardkit.runs.output import verify_output
 
 __all__ = [
     "RESULTS_FILE",
@@ -390,7 +391,8 @@ def check_eval_run(
         strict: What ``compare`` needs of ``results.json`` (:func:`check_eval_results`).
 
     Raises:
-        DataError: The first damaged file, in one line naming it.
+        DataError: The first damaged file, in one line naming it; an incomplete run, or one
+            whose files are not those its marker recorded (two runs mixed).
 
     Example:
         >>> import tempfile
@@ -399,6 +401,7 @@ def check_eval_run(
         >>> check_eval_run(d).scores is None
         True
     """
+    verify_output(run_dir, ("eval", "calibrate"))  # complete; each file the one its run wrote
     results_path = run_dir / RESULTS_FILE
     results = read_results(run_dir)
     check_eval_results(results, results_path, strict=strict)

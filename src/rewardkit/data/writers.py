@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rewardkit.data.records import PreferenceItem
-from rewardkit.report.atomic import write_text
+from rewardkit.runs.atomic import write_text
 
 
 def item_to_row(item: PreferenceItem) -> dict[str, Any]:

@@ -42,9 +42,10 @@ from rewardkit.judges import (
 from rewardkit.judges.tasks import PairTask, ResponseTask
 from rewardkit.models.judge import PairwiseJudge, RubricJudge
 from rewardkit.models.judge_options import JudgeOptions
-from rewardkit.models.registry import load_model, resolve_spec
-from rewardkit.report import RunDir, build_manifest, write_json, write_parquet, write_text
-from rewardkit.report.manifest import now_iso
+from rewardkit.models.registry import load_spec
+from rewardkit.models.spec import parse_model_spec
+from rewardkit.runs import RunDir, build_manifest, now_iso, write_json, write_parquet, write_text
+from rewardkit.runs.output import staged_job
 from rewardkit.scoring import open_score_cache
 
 __all__ = ["SCHEMA_VERSION", "JudgeAgreeRun", "JudgeRateRun", "run_agree", "run_rate"]
@@ -100,18 +101,18 @@ def judge_options_for(
 def _load_judge(
     model: str, config: JudgeConfig, overrides: dict[str, Any] | None
 ) -> tuple[str, JudgeOptions, PairwiseJudge | RubricJudge]:
-    spec, options = resolve_spec(model)
-    if spec.partition(":")[0] != "judge":
+    spec = parse_model_spec(model)
+    if spec.scheme != "judge":
         raise ConfigError(
             f"rewardkit judge needs a judge: model (judge:NAME, or a YAML spec naming one); "
-            f"got {spec!r}"
+            f"got {spec.text!r}"
         )
-    judge_opts = judge_options_for(options.judge, config, overrides)
+    judge_opts = judge_options_for(spec.settings.judge, config, overrides)
     if config.no_cache:  # --no-cache: no answer is read or kept, whatever the spec names
         judge_opts = judge_opts.model_copy(update={"cache": None})
-    built = load_model(spec, options.model_copy(update={"judge": judge_opts}))
+    built = load_spec(spec.with_judge(judge_opts))
     assert isinstance(built, PairwiseJudge | RubricJudge)
-    return spec, judge_opts, built
+    return spec.text, judge_opts, built
 
 
 def _is_responses_table(path: Path, layout: str | None, split: str | None) -> bool:
@@ -153,6 +154,7 @@ def _human_ratings(
     return merged
 
 
+@staged_job("judge", param="run_dir")
 def run_rate(
     data: Path,
     model: str,
@@ -334,6 +336,7 @@ def short_names(stems: Sequence[str]) -> list[str]:
     return out if all(out) and len(set(out)) == len(out) else list(stems)
 
 
+@staged_job("judge", param="run_dir")
 def run_agree(
     labels: Sequence[Path],
     judge_column: str,

@@ -1,4 +1,5 @@
-"""Flat per-response arrays of preference items (the order scores come in)."""
+"""Flat per-response arrays of preference items (the order scores come in), from
+:class:`rewardkit.data.score_layout.ScoreLayout`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rewardkit.data.records import PreferenceItem
+from rewardkit.data.score_layout import ScoreLayout
 
 
 def response_layout(items: Sequence[PreferenceItem]) -> tuple[np.ndarray, np.ndarray]:
@@ -18,11 +20,8 @@ def response_layout(items: Sequence[PreferenceItem]) -> tuple[np.ndarray, np.nda
         >>> [x.tolist() for x in response_layout(items)]
         [[0, 0, 0], [True, False, False]]
     """
-    sizes = np.fromiter((len(it.responses) for it in items), dtype=np.int64, count=len(items))
-    item_index = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
-    n_chosen = np.fromiter((len(it.chosen) for it in items), dtype=np.int64, count=len(items))
-    position = np.arange(item_index.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return item_index, position < n_chosen[item_index]
+    lay = ScoreLayout.of(items)
+    return lay.item_index, lay.is_chosen
 
 
 def without_labelled_ties(

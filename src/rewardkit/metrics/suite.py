@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rewardkit.data.records import PreferenceItem
+from rewardkit.data.score_layout import ScoreLayout
 from rewardkit.metrics.bootstrap import bootstrap_mean, bootstrap_weighted, rng_for
 from rewardkit.metrics.calibration import ProbFn, brier, ece, pair_neg_log_lik, preference_probs
 from rewardkit.metrics.calibration_sums import (
@@ -51,11 +52,8 @@ class _Layout:
         bad = np.flatnonzero((n_c == 0) | (n_r == 0))
         if bad.size:
             raise ValueError(f"item {items[bad[0]].id!r} needs >= 1 chosen and >= 1 rejected")
-        sizes = n_c + n_r
-        item_index = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
-        start = np.cumsum(sizes) - sizes
-        pos = np.arange(int(sizes.sum()), dtype=np.int64) - start[item_index]
-        return _Layout(item_index, pos < n_c[item_index], n_c, n_r)
+        flat = ScoreLayout.of(items)
+        return _Layout(flat.item_index, flat.is_chosen, n_c, n_r)
 
 
 def _check_scores(

@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 from rewardkit.errors import ConfigError
-from rewardkit.models.options import ModelOptions
 from rewardkit.models.protocol import ItemScoringModel, RewardModel
+from rewardkit.models.spec import ModelSpec
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BUILT_BY = {"demo": "rewardkit demo"}
@@ -71,7 +71,8 @@ def resolve_builtin(name: str) -> str:
     return f"{folder_scheme(folder)}:{folder}"
 
 
-def from_spec(arg: str, options: ModelOptions) -> RewardModel | ItemScoringModel:
-    from rewardkit.models.registry import load_model
+def from_spec(spec: ModelSpec) -> RewardModel | ItemScoringModel:
+    """The ``embed:`` or ``hf:`` model installed as ``builtin:NAME``, with the same options."""
+    from rewardkit.models.registry import load_spec
 
-    return load_model(resolve_builtin(arg), options)
+    return load_spec(spec.retarget(resolve_builtin(spec.location)))

@@ -28,14 +28,15 @@ from rewardkit.models.hf_common import (
     single_bos,
     torch_dtype,
 )
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import DPOOptions
+from rewardkit.models.spec import ModelSpec
 from rewardkit.models.tokenized import LengthInfo
 
 
 class DPOImplicitModel:
     """Implicit reward of a causal LM policy relative to a reference model."""
 
-    def __init__(self, path: str, options: ModelOptions) -> None:
+    def __init__(self, path: str, options: DPOOptions) -> None:
         transformers = require_transformers()
         import torch
 
@@ -156,5 +157,6 @@ class DPOImplicitModel:
         return json.dumps({"template": self.template is not None})
 
 
-def from_spec(arg: str, options: ModelOptions) -> DPOImplicitModel:
-    return DPOImplicitModel(arg, options)
+def from_spec(spec: ModelSpec) -> DPOImplicitModel:
+    """The implicit reward of the policy folder ``dpo:DIR`` names."""
+    return DPOImplicitModel(spec.location, spec.options_as(DPOOptions))

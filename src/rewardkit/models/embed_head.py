@@ -25,7 +25,8 @@ from rewardkit.models.encoder import (
     PairEncoder,
     cached_embed,
 )
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import LocalOptions
+from rewardkit.models.spec import ModelSpec
 from rewardkit.models.tokenized import LengthInfo
 
 CONFIG_NAME = "embed_config.json"
@@ -172,7 +173,7 @@ def _check_layers(layers: list[tuple[np.ndarray, np.ndarray]], path: Path) -> No
 class EmbedHeadModel:
     """Encoder embeddings (cached) fed to a small head."""
 
-    def __init__(self, path: str, options: ModelOptions) -> None:
+    def __init__(self, path: str, options: LocalOptions) -> None:
         self.folder = Path(path)
         self.config, self.layers = load_embed_config(self.folder)
         encoder_path = None if self.config.encoder == DEFAULT_ENCODER else self.config.encoder
@@ -207,5 +208,6 @@ class EmbedHeadModel:
         return self._fingerprint
 
 
-def from_spec(arg: str, options: ModelOptions) -> EmbedHeadModel:
-    return EmbedHeadModel(arg, options)
+def from_spec(spec: ModelSpec) -> EmbedHeadModel:
+    """The encoder and head in the folder ``embed:DIR`` names."""
+    return EmbedHeadModel(spec.location, spec.options_as(LocalOptions))

@@ -25,7 +25,7 @@ from rewardkit.models.hf_common import (
     resolve_device,
     torch_dtype,
 )
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import LocalOptions
 from rewardkit.models.tokenized import EncodedStore, LengthInfo
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
@@ -59,7 +59,7 @@ def fit_pair(
 class PairEncoder:
     """Mean-pooled, L2-normalised embeddings of (prompt, response) pairs."""
 
-    def __init__(self, path: str | None, options: ModelOptions, max_length: int) -> None:
+    def __init__(self, path: str | None, options: LocalOptions, max_length: int) -> None:
         transformers = require_transformers()
         import torch
 
@@ -181,7 +181,7 @@ def _embed(
 ) -> Embedded:
     from rich.progress import Progress
 
-    from rewardkit.scoring.cache import input_hash
+    from rewardkit.data.input_hash import input_hash
 
     hashes = [input_hash(p, r) for p, r in zip(prompts, responses, strict=True)]
     found = {} if cache is None else cache.get_embeddings(encoder.fingerprint, hashes)

@@ -22,7 +22,8 @@ from rewardkit.models.hf_common import (
     single_bos,
     torch_dtype,
 )
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import LocalOptions
+from rewardkit.models.spec import ModelSpec
 from rewardkit.models.tokenized import EncodedStore, LengthInfo, truncate_ids
 
 
@@ -41,7 +42,7 @@ class ClassifierInputs:
     tokenizer's pad, else its EOS).
     """
 
-    def __init__(self, tokenizer: Any, model: Any, options: ModelOptions, name: str) -> None:
+    def __init__(self, tokenizer: Any, model: Any, options: LocalOptions, name: str) -> None:
         import torch
 
         self.tokenizer = tokenizer
@@ -126,7 +127,7 @@ class HFClassifierModel:
     """A local sequence-classification RM (``num_labels == 1``); inputs are formatted by
     :class:`ClassifierInputs`."""
 
-    def __init__(self, path: str, options: ModelOptions) -> None:
+    def __init__(self, path: str, options: LocalOptions) -> None:
         transformers = require_transformers()
         import torch
 
@@ -196,5 +197,6 @@ class HFClassifierModel:
         return self._fingerprint
 
 
-def from_spec(arg: str, options: ModelOptions) -> HFClassifierModel:
-    return HFClassifierModel(arg, options)
+def from_spec(spec: ModelSpec) -> HFClassifierModel:
+    """The classifier in the folder ``hf:DIR`` names."""
+    return HFClassifierModel(spec.location, spec.options_as(LocalOptions))

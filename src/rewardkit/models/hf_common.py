@@ -11,7 +11,7 @@ from typing import Any
 from rewardkit.data.records import ChatMessage, Prompt
 from rewardkit.data.safe_json import load_json_file
 from rewardkit.errors import ConfigError, DataError, MissingExtraError
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import AdapterOptions, LocalOptions
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
@@ -36,21 +36,21 @@ def require_transformers() -> Any:
     return transformers
 
 
-def resolve_device(options: ModelOptions) -> str:
+def resolve_device(options: LocalOptions) -> str:
     torch = require_torch()
     if options.device:
         return options.device
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def torch_dtype(options: ModelOptions) -> Any:
+def torch_dtype(options: LocalOptions) -> Any:
     torch = require_torch()
     return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[
         options.dtype
     ]
 
 
-def check_weights(path: str, options: ModelOptions) -> Path:
+def check_weights(path: str, options: LocalOptions) -> Path:
     """A local model folder whose weights are safetensors (pickle only with allow_pickle)."""
     folder = Path(path)
     if not folder.is_dir():
@@ -133,7 +133,7 @@ def folder_fingerprint(folder: Path) -> str:
     return h.hexdigest()[:24]
 
 
-def options_fingerprint(options: ModelOptions, keys: tuple[str, ...]) -> str:
+def options_fingerprint(options: AdapterOptions, keys: tuple[str, ...]) -> str:
     return json.dumps({k: getattr(options, k) for k in keys}, sort_keys=True)
 
 

@@ -26,12 +26,13 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from rewardkit.data.records import Prompt
-from rewardkit.data.redact import redact_secrets
 from rewardkit.data.safe_json import parse_json
 from rewardkit.errors import ConfigError, DataError, RewardkitError
 from rewardkit.models.hf_common import prompt_as_text
 from rewardkit.models.http_transport import HTTPFailure, post
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import HTTPOptions
+from rewardkit.models.spec import ModelSpec
+from rewardkit.runs.redact import redact_secrets
 
 ENDPOINT = "/get_reward"
 MAX_ANSWER_BASE = 1 << 20
@@ -72,11 +73,11 @@ def endpoint_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
 
 
-def read_token(options: ModelOptions) -> str | None:
+def read_token(options: HTTPOptions) -> str | None:
     """The bearer token named by ``token_env`` or ``token_file`` (None when neither is set).
 
     Example:
-        >>> read_token(ModelOptions()) is None
+        >>> read_token(HTTPOptions()) is None
         True
     """
     if options.token_env and options.token_file:
@@ -146,7 +147,7 @@ class HTTPRewardModel:
 
     cacheable = True
 
-    def __init__(self, url: str, options: ModelOptions, *, backoff: float = 0.5) -> None:
+    def __init__(self, url: str, options: HTTPOptions, *, backoff: float = 0.5) -> None:
         self.url = endpoint_url(url)
         self.options = options
         self.backoff = backoff
@@ -201,8 +202,9 @@ class HTTPRewardModel:
         return f"http:{redact_secrets(self.url)}/sep={self.options.query_separator!r}"
 
 
-def from_spec(arg: str, options: ModelOptions) -> HTTPRewardModel:
-    return HTTPRewardModel(arg, options)
+def from_spec(spec: ModelSpec) -> HTTPRewardModel:
+    """The remote reward model at the URL ``http:URL`` (or a bare URL) names."""
+    return HTTPRewardModel(spec.location, spec.options_as(HTTPOptions))
 
 
 __all__ = [

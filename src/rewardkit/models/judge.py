@@ -43,6 +43,7 @@ from rewardkit.models.judge_verdicts import (
     round_robin_scores,
 )
 from rewardkit.models.options import ModelOptions
+from rewardkit.models.spec import ModelSpec
 
 __all__ = [
     "MIDPOINT",
@@ -227,15 +228,15 @@ def judge_options(options: ModelOptions) -> JudgeOptions:
     return options.judge if options.judge is not None else JudgeOptions()
 
 
-def from_spec(arg: str, options: ModelOptions) -> PairwiseJudge | RubricJudge:
+def from_spec(spec: ModelSpec) -> PairwiseJudge | RubricJudge:
     """The judge ``judge:NAME`` names, in the mode its options say.
 
     Example:
-        >>> from_spec("my-judge", ModelOptions()).fingerprint().startswith(
+        >>> from_spec(ModelSpec.of("judge:my-judge")).fingerprint().startswith(
         ...     "judge/v1:my-judge/pairwise/")
         True
     """
-    opts = judge_options(options)
+    opts = spec.options_as(JudgeOptions)
     if opts.mode == "pairwise":
-        return PairwiseJudge(arg, opts)
-    return RubricJudge(arg, opts)
+        return PairwiseJudge(spec.location, opts)
+    return RubricJudge(spec.location, opts)

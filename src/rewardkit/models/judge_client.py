@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from rewardkit.data.redact import redact_secrets
 from rewardkit.errors import ConfigError, MissingExtraError, RewardkitError
 from rewardkit.models.http_client import RetryPolicy, one_line
 from rewardkit.models.judge_parse import TokenLogprob
+from rewardkit.runs.redact import redact_secrets
 
 __all__ = [
     "MAX_ANSWER_BYTES",

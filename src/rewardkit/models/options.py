@@ -1,4 +1,13 @@
-"""Options shared by model adapters, settable from the CLI or a YAML model spec."""
+"""Typed options of the model adapters, and the flat set of them a user writes.
+
+Each scheme reads its own options class: ``baseline:``, ``python:`` and ``scores:`` read
+:class:`AdapterOptions`; ``hf:``, ``embed:`` and ``builtin:`` read :class:`LocalOptions` (the
+options shared by every model whose weights load in this process); ``dpo:`` reads
+:class:`DPOOptions`; ``http:`` reads :class:`HTTPOptions`; ``judge:`` reads
+:class:`~rewardkit.models.judge_options.JudgeOptions`. :class:`ModelOptions` is the flat union
+that the CLI options and a YAML model spec set (a key another scheme reads is accepted and
+ignored), and what a run's manifest records.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +20,38 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rewardkit.errors import ConfigError
 from rewardkit.models.judge_options import JudgeOptions
 
+__all__ = [
+    "AdapterOptions",
+    "DPOOptions",
+    "HTTPOptions",
+    "LocalOptions",
+    "ModelOptions",
+    "ModelSpecFile",
+    "read_spec_file",
+]
 
-class ModelOptions(BaseModel):
-    """Every adapter receives these and ignores what it does not use."""
+
+class AdapterOptions(BaseModel):
+    """The base of every adapter's options: the seed (of ``baseline:random``).
+
+    Example:
+        >>> AdapterOptions(seed=3).seed
+        3
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seed: int = 0
+
+
+class LocalOptions(AdapterOptions):
+    """Options shared by the models whose weights load here (``hf:``, ``embed:``, ``dpo:``).
+
+    Example:
+        >>> LocalOptions(max_length=512, device="cpu").dtype
+        'float32'
+    """
+
     max_length: int = Field(default=2048, ge=8, description="tokens per input (hf, dpo)")
     truncation_side: Literal["left", "right"] = "left"
     padding_side: Literal["left", "right"] | None = None
@@ -25,12 +59,30 @@ class ModelOptions(BaseModel):
     device: str | None = None
     trust_remote_code: bool = False
     allow_pickle: bool = False
-    # dpo:
+
+
+class DPOOptions(LocalOptions):
+    """``dpo:``: the reference model and how the implicit reward is formed.
+
+    Example:
+        >>> DPOOptions(reference_free=True, beta=0.5).beta
+        0.5
+    """
+
     reference: str | None = None
     beta: float = Field(default=0.1, gt=0)
     length_normalize: bool = False
     reference_free: bool = False
-    # http:
+
+
+class HTTPOptions(AdapterOptions):
+    """``http:``: how to reach a remote reward model.
+
+    Example:
+        >>> HTTPOptions(retries=0).timeout
+        30.0
+    """
+
     timeout: float = Field(
         default=30.0, gt=0, allow_inf_nan=False, description="seconds per request"
     )
@@ -38,6 +90,17 @@ class ModelOptions(BaseModel):
     query_separator: str = "\n"
     token_env: str | None = Field(default=None, description="env variable holding the token")
     token_file: str | None = Field(default=None, description="file holding the token")
+
+
+class ModelOptions(HTTPOptions, DPOOptions):
+    """Every option any scheme reads: what the CLI and a YAML spec set, and the manifest
+    records. An adapter reads only its own class's fields (a ``ModelOptions`` is one of each).
+
+    Example:
+        >>> list(ModelOptions.model_fields)[:3]
+        ['seed', 'max_length', 'truncation_side']
+    """
+
     # judge: the endpoint, mode and prompt of an LLM judge (a ``judge:`` mapping in a YAML spec)
     judge: JudgeOptions | None = None
     # python: specs read from a YAML file run code only with --allow-python (never set by YAML)

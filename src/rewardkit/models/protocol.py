@@ -1,4 +1,5 @@
-"""The RewardModel protocol: what every adapter implements."""
+"""The RewardModel protocol: what every adapter implements, and the optional capabilities the
+scoring engine looks for (:class:`DeclaresCacheable`, :class:`CachingModel`)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,54 @@ class ItemScoringModel(Protocol):
     def score_items(self, items: Sequence[PreferenceItem]) -> np.ndarray: ...
 
     def fingerprint(self) -> str: ...
+
+
+@runtime_checkable
+class DeclaresCacheable(Protocol):
+    """A model that says whether the score cache should keep its scores.
+
+    ``cacheable = False`` (the baselines: a score is cheaper to compute than to look up) makes
+    the scoring engine neither read nor write the cache for it, nor attach the cache (see
+    :class:`CachingModel`). A model without the attribute is cacheable: see
+    :func:`uses_score_cache`.
+
+    Example:
+        >>> from rewardkit.models.baselines import LengthBaseline
+        >>> isinstance(LengthBaseline(), DeclaresCacheable), LengthBaseline.cacheable
+        (True, False)
+    """
+
+    cacheable: bool
+
+
+@runtime_checkable
+class CachingModel(Protocol):
+    """A model with intermediate results of its own (an encoder's embeddings, a judge's
+    answers) that it keeps in the score cache's file.
+
+    Before scoring, the engine calls ``attach_cache(cache)`` with the run's score cache
+    (:class:`rewardkit.scoring.cache.ScoreCache`; typed ``object`` here because models sit
+    below scoring) when the run has one and the model's scores are cacheable. A model without
+    the method keeps nothing beyond its scores.
+
+    Example:
+        >>> class Remembers:
+        ...     def attach_cache(self, cache: object) -> None:
+        ...         self.cache = cache
+        >>> isinstance(Remembers(), CachingModel), isinstance(object(), CachingModel)
+        (True, False)
+    """
+
+    def attach_cache(self, cache: object) -> None: ...
+
+
+def uses_score_cache(model: object) -> bool:
+    """Whether the score cache keeps ``model``'s scores: its ``cacheable``
+    (:class:`DeclaresCacheable`), True when it declares none.
+
+    Example:
+        >>> from rewardkit.models.baselines import LengthBaseline
+        >>> uses_score_cache(LengthBaseline()), uses_score_cache(object())
+        (False, True)
+    """
+    return model.cacheable if isinstance(model, DeclaresCacheable) else True

@@ -1,47 +1,56 @@
-"""Model specs (``scheme:argument`` or a YAML file) and the registry of adapters behind them."""
+"""The registry of model adapters behind the spec schemes, and loading a parsed spec."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from rewardkit.errors import ConfigError
-from rewardkit.models.options import ModelOptions, read_spec_file
+from rewardkit.models.options import AdapterOptions, ModelOptions
 from rewardkit.models.protocol import ItemScoringModel, RewardModel
+from rewardkit.models.spec import ModelSpec, as_model_spec, parse_model_spec
 from rewardkit.registry import Registry
+from rewardkit.runs.output import refuse_incomplete
+
+__all__ = [
+    "MODEL_SCHEMES",
+    "AnyModel",
+    "ModelFactory",
+    "load_model",
+    "load_spec",
+    "resolve_spec",
+]
 
 AnyModel = RewardModel | ItemScoringModel
 
-ModelFactory = Callable[[str, ModelOptions], AnyModel]
+#: Builds a model from its parsed spec (``spec.location`` and ``spec.options``).
+ModelFactory = Callable[[ModelSpec], AnyModel]
 
 MODEL_SCHEMES: Registry[ModelFactory] = Registry(
     "model scheme", check=callable, plugin_prefix="models"
 )
 
 
-def _baseline(arg: str, options: ModelOptions) -> AnyModel:
+def _baseline(spec: ModelSpec) -> AnyModel:
     from rewardkit.models.baselines import LengthBaseline, RandomBaseline
 
-    if arg == "length":
+    if spec.location == "length":
         return LengthBaseline()
-    if arg == "random":
-        return RandomBaseline(seed=options.seed)
-    raise ConfigError(f"unknown baseline {arg!r}; available: length, random")
+    if spec.location == "random":
+        return RandomBaseline(seed=spec.options_as(AdapterOptions).seed)
+    raise ConfigError(f"unknown baseline {spec.location!r}; available: length, random")
 
 
-def _python(arg: str, options: ModelOptions) -> AnyModel:
+def _python(spec: ModelSpec) -> AnyModel:
     from rewardkit.models.python_callable import PythonCallableModel
 
-    return PythonCallableModel(arg)
+    return PythonCallableModel(spec.location)
 
 
-def _scores(arg: str, options: ModelOptions) -> AnyModel:
+def _scores(spec: ModelSpec) -> AnyModel:
     from rewardkit.models.scores_file import ScoresFileModel
 
-    return ScoresFileModel(arg)
+    return ScoresFileModel(spec.location)
 
 
 MODEL_SCHEMES.register("baseline", _baseline)
@@ -55,60 +64,51 @@ MODEL_SCHEMES.register("builtin", "rewardkit.models.builtin:from_spec")
 MODEL_SCHEMES.register("judge", "rewardkit.models.judge:from_spec")
 
 
-def options_from(values: dict[str, Any]) -> ModelOptions:
-    try:
-        return ModelOptions(**values)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid model options: {problems}") from exc
+def load_spec(spec: ModelSpec) -> AnyModel:
+    """Build the model a parsed spec names.
+
+    Example:
+        >>> load_spec(parse_model_spec("baseline:length")).fingerprint()
+        'baseline:length/v1'
+    """
+    if not spec.location:  # no ``SCHEME:`` or nothing after it
+        raise ConfigError(
+            f"model spec {spec.text!r} must look like SCHEME:ARGUMENT (or be a .yaml spec file); "
+            f"schemes: {', '.join(MODEL_SCHEMES.names())}"
+        )
+    if spec.scheme in _FOLDER_SCHEMES and Path(spec.location).is_dir():
+        refuse_incomplete(Path(spec.location))  # e.g. the staging folder of a killed training
+    return MODEL_SCHEMES.get(spec.scheme)(spec)
+
+
+_FOLDER_SCHEMES = frozenset({"embed", "hf", "dpo"})
 
 
 def resolve_spec(
     spec: str,
-    overrides: dict[str, Any] | None = None,
-    defaults: dict[str, Any] | None = None,
+    overrides: dict[str, object] | None = None,
+    defaults: dict[str, object] | None = None,
 ) -> tuple[str, ModelOptions]:
-    """Turn a spec (or a YAML spec file) plus options into (spec, options).
+    """(resolved spec string, every option) of a spec or YAML spec file: the string form of
+    :func:`~rewardkit.models.spec.parse_model_spec`.
 
-    Precedence: ``overrides`` (CLI options given; None values ignored) over the YAML file over
-    ``defaults`` (e.g. the run's seed) over the option defaults. A YAML file that names a
-    ``python:`` model (code that runs on this machine) needs ``allow_python`` in ``overrides``
-    (``--allow-python``); a ``python:`` spec typed on the command line runs as given.
+    Example:
+        >>> resolve_spec("baseline:random", defaults={"seed": 2})[1].seed
+        2
     """
-    given = {k: v for k, v in (overrides or {}).items() if v is not None}
-    base = dict(defaults or {})
-    path = Path(spec)
-    if path.suffix in {".yaml", ".yml"} and path.is_file():
-        model, file_options = read_spec_file(path)
-        options = options_from({**base, **file_options, **given})
-        if model.partition(":")[0] == "python" and not options.allow_python:
-            raise ConfigError(
-                f"{path}: names the model {model!r}, which runs Python code on this machine; a "
-                "model spec file may come from someone else, so rewardkit runs the python: "
-                "models it names only with --allow-python"
-            )
-        return model, options
-    return spec, options_from({**base, **given})
+    parsed = parse_model_spec(spec, overrides, defaults)
+    return parsed.text, parsed.settings
 
 
-def load_model(spec: str, options: ModelOptions | None = None) -> AnyModel:
+def load_model(spec: str | ModelSpec, options: ModelOptions | None = None) -> AnyModel:
     """Build a model from a spec such as ``baseline:length`` or ``scores:run/scores.parquet``
-    (a bare ``http://`` or ``https://`` URL is the ``http:`` scheme).
+    (a bare ``http://`` or ``https://`` URL is the ``http:`` scheme); with ``options`` the
+    spec string is taken as resolved (no YAML file is read).
 
     Example:
         >>> load_model("baseline:length").fingerprint()
         'baseline:length/v1'
     """
-    if options is None:
-        spec, options = resolve_spec(spec)
-    if spec.lower().startswith(("http://", "https://")):
-        scheme, sep, arg = "http", ":", spec  # a URL as written is the http: scheme
-    else:
-        scheme, sep, arg = spec.partition(":")
-    if not sep or not arg:
-        raise ConfigError(
-            f"model spec {spec!r} must look like SCHEME:ARGUMENT (or be a .yaml spec file); "
-            f"schemes: {', '.join(MODEL_SCHEMES.names())}"
-        )
-    factory = MODEL_SCHEMES.get(scheme)
-    return factory(arg, options)
+    if options is not None and isinstance(spec, str):
+        return load_spec(ModelSpec.of(spec, options))
+    return load_spec(as_model_spec(spec))

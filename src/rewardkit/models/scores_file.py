@@ -11,6 +11,7 @@ import numpy as np
 from rewardkit.data.records import PreferenceItem, Prompt
 from rewardkit.data.score_tables import read_score_table
 from rewardkit.errors import ConfigError, DataError
+from rewardkit.runs.output import verify_member
 
 _SHOWN = 5
 
@@ -29,6 +30,7 @@ class ScoresFileModel:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        verify_member(self.path)  # in a run directory: the scores its run wrote, not a mix
         self.table = read_score_table(self.path)
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
         self._fingerprint = f"scores:{self.path.name}/{digest}"

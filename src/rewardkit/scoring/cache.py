@@ -8,7 +8,6 @@ embeddings (float32 vectors), under a separate table.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import sqlite3
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rewardkit.data.records import Prompt
+from rewardkit.data.input_hash import input_hash as input_hash
 from rewardkit.errors import ConfigError, DataError
 
 _SCHEMA = """
@@ -60,21 +59,6 @@ def default_cache_path() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "rewardkit" / "scores.sqlite"
-
-
-def input_hash(prompt: Prompt, response: str) -> str:
-    """A stable hash of one (prompt, response) input.
-
-    Example:
-        >>> input_hash("q", "a") == input_hash("q", "a") != input_hash("q", "b")
-        True
-    """
-    if isinstance(prompt, str):
-        prompt_part: object = prompt
-    else:
-        prompt_part = [[m.role, m.content] for m in prompt]
-    payload = json.dumps([prompt_part, response], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def text_hash(text: str) -> str:

@@ -19,8 +19,14 @@ import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rewardkit.data.records import PreferenceItem, Prompt, prompt_text
+from rewardkit.data.score_layout import ScoreLayout
 from rewardkit.errors import RewardkitError
-from rewardkit.models.protocol import ItemScoringModel, RewardModel
+from rewardkit.models.protocol import (
+    CachingModel,
+    ItemScoringModel,
+    RewardModel,
+    uses_score_cache,
+)
 from rewardkit.models.tokenized import TokenizingModel
 from rewardkit.scoring.batching import plan_batches
 from rewardkit.scoring.cache import ScoreCache, input_hash
@@ -49,15 +55,9 @@ class Scored:
 
 def flatten(items: Sequence[PreferenceItem]) -> tuple[list[Prompt], list[str], np.ndarray]:
     """Prompts, responses and owning item position of every input, in score order."""
-    prompts: list[Prompt] = []
-    responses: list[str] = []
-    owner: list[int] = []
-    for i, item in enumerate(items):
-        for response in item.responses:
-            prompts.append(item.prompt)
-            responses.append(response)
-            owner.append(i)
-    return prompts, responses, np.asarray(owner, dtype=np.int64)
+    prompts = [item.prompt for item in items for _ in item.responses]
+    responses = [response for item in items for response in item.responses]
+    return prompts, responses, ScoreLayout.of(items).item_index
 
 
 def _progress(enabled: bool) -> Progress:
@@ -114,12 +114,11 @@ def score_items(
     prompts, responses, owner = flatten(items)
     n = len(responses)
     fingerprint = model.fingerprint()
-    if not getattr(model, "cacheable", True):
+    if not uses_score_cache(model):
         cache = None  # cheaper to recompute than to look up
-    attach = getattr(model, "attach_cache", None)
-    if cache is not None and callable(attach):
+    if cache is not None and isinstance(model, CachingModel):
         # models with intermediate results (embeddings, a judge's answers) cache them too
-        attach(cache)
+        model.attach_cache(cache)
     if isinstance(model, ItemScoringModel):
         scores = np.asarray(model.score_items(items), dtype=np.float64)
         if scores.shape != (n,):
@@ -210,25 +209,14 @@ def score_items(
 def scores_frame(items: Sequence[PreferenceItem], scores: np.ndarray) -> pd.DataFrame:
     """The scores table (DESIGN "Scores"): item_id, response_index, is_chosen, score, plus the
     item's subset and domain (empty when absent) so runs can be compared by section."""
-    item_ids: list[str] = []
-    indices: list[int] = []
-    chosen: list[bool] = []
-    subsets: list[str] = []
-    domains: list[str] = []
-    for item in items:
-        for i in range(len(item.responses)):
-            item_ids.append(item.id)
-            indices.append(i)
-            chosen.append(i < len(item.chosen))
-            subsets.append(item.subset or "")
-            domains.append(item.domain or "")
+    key = ScoreLayout.of(items).key_columns(items)
     return pd.DataFrame(
         {
-            "item_id": pd.Series(item_ids, dtype="string"),
-            "response_index": np.asarray(indices, dtype=np.int32),
-            "is_chosen": np.asarray(chosen, dtype=bool),
+            "item_id": key["item_id"],
+            "response_index": key["response_index"],
+            "is_chosen": key["is_chosen"],
             "score": np.asarray(scores, dtype=np.float64),
-            "subset": pd.Series(subsets, dtype="string"),
-            "domain": pd.Series(domains, dtype="string"),
+            "subset": key["subset"],
+            "domain": key["domain"],
         }
     )

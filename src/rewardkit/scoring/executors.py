@@ -11,6 +11,7 @@ from rewardkit.data.records import Prompt
 from rewardkit.errors import ConfigError, MissingExtraError
 from rewardkit.models.options import ModelOptions
 from rewardkit.models.protocol import RewardModel
+from rewardkit.models.spec import ModelSpec
 from rewardkit.registry import Registry
 
 Batch = tuple[np.ndarray, list[Prompt], list[str]]  # positions, prompts, responses
@@ -37,16 +38,13 @@ class LocalExecutor:
 class RayExecutor:
     """Ray Data ``map_batches`` over an actor pool; each actor loads the model once.
 
-    The model is rebuilt inside every actor from its spec and options, so it must be loadable
+    The model is rebuilt inside every actor from its parsed spec, so it must be loadable
     there (a local path visible to the workers). ``num_cpus`` per actor may be fractional: on a
     small machine two actors at one CPU each would wait for each other forever.
     """
 
-    def __init__(
-        self, spec: str, options: ModelOptions, *, actors: int = 1, num_cpus: float = 0.5
-    ) -> None:
+    def __init__(self, spec: ModelSpec, *, actors: int = 1, num_cpus: float = 0.5) -> None:
         self.spec = spec
-        self.options = options
         self.actors = actors
         self.num_cpus = num_cpus
 
@@ -65,14 +63,13 @@ class RayExecutor:
             )
         rows = [{"batch": i} for i in range(len(batches))]
         payload = ray.put([(b[1], b[2]) for b in batches])
-        spec, options = self.spec, self.options.model_dump()
+        spec = self.spec
 
         class _Scorer:
             def __init__(self) -> None:
-                from rewardkit.models.options import ModelOptions as Opts
-                from rewardkit.models.registry import load_model
+                from rewardkit.models.registry import load_spec
 
-                model = load_model(spec, Opts(**options))
+                model = load_spec(spec)
                 if not isinstance(model, RewardModel):
                     raise ConfigError(f"{spec} cannot be scored batch by batch")
                 self.model = model
@@ -100,12 +97,29 @@ ExecutorFactory = Callable[..., Executor]
 EXECUTORS: Registry[ExecutorFactory] = Registry(
     "executor", check=callable, plugin_prefix="executors"
 )
-EXECUTORS.register("local", lambda spec, options, **settings: LocalExecutor())
+EXECUTORS.register("local", lambda spec, **settings: LocalExecutor())
 EXECUTORS.register("ray", RayExecutor)
 
+#: Schemes whose models score only the items given ahead of time, in this process.
+LOCAL_ONLY_SCHEMES = frozenset({"scores"})
 
-def make_executor(name: str, spec: str, options: ModelOptions, **settings: Any) -> Executor:
-    """Build an executor by name; ``settings`` go to its constructor (e.g. ``actors=2``)."""
-    if name != "local" and spec.split(":", 1)[0] in {"scores"}:
-        raise ConfigError(f"executor {name!r} cannot run a {spec.split(':', 1)[0]}: model")
-    return EXECUTORS.get(name)(spec, options, **settings)
+
+def make_executor(
+    name: str, spec: ModelSpec | str, options: ModelOptions | None = None, **settings: Any
+) -> Executor:
+    """Build an executor by name for the model ``spec`` names (a string is read as resolved,
+    with ``options``); ``settings`` go to its constructor (e.g. ``actors=2``).
+
+    Example:
+        >>> type(make_executor("local", ModelSpec.of("baseline:length"))).__name__
+        'LocalExecutor'
+        >>> make_executor("ray", "scores:s.parquet")
+        Traceback (most recent call last):
+        ...
+        rewardkit.errors.ConfigError: executor 'ray' cannot run a scores: model
+    """
+    if isinstance(spec, str):
+        spec = ModelSpec.of(spec, options)
+    if name != "local" and spec.scheme in LOCAL_ONLY_SCHEMES:
+        raise ConfigError(f"executor {name!r} cannot run a {spec.scheme}: model")
+    return EXECUTORS.get(name)(spec, **settings)

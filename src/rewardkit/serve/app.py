@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import RewardkitError
 from rewardkit.models.protocol import RewardModel
+from rewardkit.models.spec import ModelSpec
 from rewardkit.serve.batcher import DynamicBatcher, QueueFull, ShuttingDown
 from rewardkit.serve.metrics import ServerMetrics
 from rewardkit.serve.payloads import RequestError, parse_get_reward, parse_json, parse_score
@@ -88,7 +89,7 @@ class _Service:
     def __init__(
         self,
         config: ServeConfig,
-        spec: str,
+        spec: ModelSpec | str,
         model: RewardModel,
         calibrator: ProbabilityMap | None,
         token: str | None,
@@ -231,11 +232,13 @@ def create_app(
     config: ServeConfig,
     *,
     model_options: dict[str, Any] | None = None,
+    spec: ModelSpec | None = None,
     model: RewardModel | None = None,
     calibrator: ProbabilityMap | None = None,
     token: str | None = None,
 ) -> FastAPI:
-    """The reward server for ``config.model`` (loaded here unless ``model`` is given).
+    """The reward server for ``config.model`` (loaded here unless ``model`` is given; parsed
+    with ``model_options`` unless the caller parsed it already as ``spec``).
 
     The batcher starts with the app's lifespan (or earlier through ``app.state.service``) and
     drains on shutdown: every queued request is answered before the app stops.
@@ -245,10 +248,10 @@ def create_app(
         >>> sorted(r.path for r in app.routes)
         ['/get_reward', '/health', '/metrics', '/score']
     """
-    spec = config.model
+    shown: ModelSpec | str = config.model
     if model is None:
-        spec, _, model = load_served_model(config.model, model_options)
-    service = _Service(config, spec, model, calibrator, token)
+        shown, model = load_served_model(spec or config.model, model_options)
+    service = _Service(config, shown, model, calibrator, token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

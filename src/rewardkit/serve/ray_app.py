@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any
 
 from rewardkit.errors import MissingExtraError
+from rewardkit.models.spec import ModelSpec
 from rewardkit.serve.run import SHUTDOWN_MARGIN_S
 from rewardkit.serve.scorer import ProbabilityMap
 from rewardkit.serve.settings import ServeConfig
@@ -44,6 +45,7 @@ def replica_class() -> type:
             self,
             config: dict[str, Any],
             model_options: dict[str, Any] | None,
+            spec: ModelSpec | None,
             calibrator: ProbabilityMap | None,
             token: str | None,
         ) -> None:
@@ -52,6 +54,7 @@ def replica_class() -> type:
             self._app = create_app(
                 ServeConfig(**config),
                 model_options=model_options,
+                spec=spec,
                 calibrator=calibrator,
                 token=token,
             )
@@ -78,12 +81,15 @@ def serve_ray(
     config: ServeConfig,
     *,
     model_options: dict[str, Any] | None = None,
+    spec: ModelSpec | None = None,
     calibrator: ProbabilityMap | None = None,
     token: str | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Deploy ``config.replicas`` replicas on Ray Serve and serve until SIGTERM or Ctrl-C;
-    ``on_ready`` gets the URL once the replicas answer."""
+    ``on_ready`` gets the URL once the replicas answer. ``spec`` is ``config.model`` as the
+    caller parsed it (each replica loads it without parsing again; ``model_options`` then stays
+    None)."""
     ray, serve = _ray()
     started_ray = not ray.is_initialized()
     if started_ray:
@@ -115,7 +121,7 @@ def serve_ray(
             graceful_shutdown_timeout_s=config.request_timeout + SHUTDOWN_MARGIN_S,
         )
         serve.run(
-            deployment.bind(config.model_dump(), model_options, calibrator, token),
+            deployment.bind(config.model_dump(), model_options, spec, calibrator, token),
             name=APP_NAME,
             route_prefix="/",
             blocking=False,

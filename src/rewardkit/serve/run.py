@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Any
 
 from rewardkit.errors import MissingExtraError
+from rewardkit.models.spec import ModelSpec
 from rewardkit.serve.app import create_app
 from rewardkit.serve.scorer import ProbabilityMap
 from rewardkit.serve.settings import ServeConfig
@@ -32,13 +33,17 @@ def serve_http(
     config: ServeConfig,
     *,
     model_options: dict[str, Any] | None = None,
+    spec: ModelSpec | None = None,
     calibrator: ProbabilityMap | None = None,
     token: str | None = None,
 ) -> None:
     """Load the model, start the batcher (so a bad cache path fails here, in one line), then
-    serve until stopped."""
+    serve until stopped. ``spec`` is ``config.model`` as the caller parsed it (then
+    ``model_options`` stays None); without it the model is parsed here with ``model_options``."""
     uvicorn = _uvicorn()
-    app = create_app(config, model_options=model_options, calibrator=calibrator, token=token)
+    app = create_app(
+        config, model_options=model_options, spec=spec, calibrator=calibrator, token=token
+    )
     app.state.service.start()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -3,7 +3,7 @@ score cache), with preference probabilities for the pairs of ``/score``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -12,9 +12,9 @@ from scipy.special import expit
 
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import ConfigError
-from rewardkit.models.options import ModelOptions
 from rewardkit.models.protocol import RewardModel
-from rewardkit.models.registry import load_model, resolve_spec
+from rewardkit.models.registry import load_spec
+from rewardkit.models.spec import ModelSpec, as_model_spec
 from rewardkit.scoring import Scored, open_score_cache, score_items
 
 #: Schemes whose scores are not log-odds of preference: without a calibrator, ``sigmoid`` of
@@ -29,22 +29,22 @@ class ProbabilityMap(Protocol):
 
 
 def load_served_model(
-    spec: str, overrides: dict[str, Any] | None = None
-) -> tuple[str, ModelOptions, RewardModel]:
-    """Resolve and load a model that scores new texts batch by batch.
+    spec: str | ModelSpec, overrides: Mapping[str, Any] | None = None
+) -> tuple[ModelSpec, RewardModel]:
+    """Parse (if a string) and load a model that scores new texts batch by batch.
 
     Example:
-        >>> load_served_model("baseline:length")[2].fingerprint()
+        >>> load_served_model("baseline:length")[1].fingerprint()
         'baseline:length/v1'
     """
-    resolved, options = resolve_spec(spec, overrides)
-    model = load_model(resolved, options)
+    parsed = as_model_spec(spec, overrides)
+    model = load_spec(parsed)
     if not isinstance(model, RewardModel):
         raise ConfigError(
-            f"{resolved} scores only the items it was given ahead of time; serve a model that "
+            f"{parsed.text} scores only the items it was given ahead of time; serve a model that "
             "scores new texts (hf:, embed:, dpo:, python:, http:, baseline:)"
         )
-    return resolved, options, model
+    return parsed, model
 
 
 class EngineScorer:
@@ -89,7 +89,7 @@ class EngineScorer:
             self.cache.close()
 
 
-def probability_name(spec: str, calibrator: ProbabilityMap | None) -> str | None:
+def probability_name(spec: ModelSpec | str, calibrator: ProbabilityMap | None) -> str | None:
     """What ``/score`` probabilities are computed from; None when it gives none.
 
     Example:
@@ -98,7 +98,8 @@ def probability_name(spec: str, calibrator: ProbabilityMap | None) -> str | None
     """
     if calibrator is not None:
         return f"{type(calibrator).__name__} calibrator"
-    if spec.partition(":")[0] in NOT_LOG_ODDS_SCHEMES:
+    scheme = spec.scheme if isinstance(spec, ModelSpec) else spec.partition(":")[0]
+    if scheme in NOT_LOG_ODDS_SCHEMES:
         return None
     return "sigmoid(score difference)"
 

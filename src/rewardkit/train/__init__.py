@@ -1,6 +1,6 @@
 """Reward-model training: losses, examples, one training loop, the embed and hf trainers.
 
-Torch is imported by the trainers only; ``rewardkit.train.run.run_train`` is the entry point.
+Torch is imported by the trainers only; ``rewardkit.jobs.train.run_train`` is the entry point.
 """
 
 from rewardkit.train.config import TrainConfig

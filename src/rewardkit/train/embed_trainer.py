@@ -17,7 +17,7 @@ import torch
 
 from rewardkit.models.embed_head import EmbedModelConfig, HeadConfig, save_embed_model
 from rewardkit.models.encoder import DEFAULT_ENCODER, PairEncoder, embed_counting_truncation
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import LocalOptions
 from rewardkit.scoring.progress import phase
 from rewardkit.train.config import HeadOptions, TrainConfig
 from rewardkit.train.examples import InputTable
@@ -110,7 +110,7 @@ def embed_inputs(
     encoder_path = None if encoder_name == DEFAULT_ENCODER else encoder_name
     device = "cpu" if config.device == "auto" else config.device
     with phase(f"loading the encoder {encoder_name}", enabled=progress):
-        encoder = PairEncoder(encoder_path, ModelOptions(device=device), config.max_length)
+        encoder = PairEncoder(encoder_path, LocalOptions(device=device), config.max_length)
     embedded = embed_counting_truncation(
         encoder, cache, list(inputs.prompts), list(inputs.responses), progress=progress
     )

@@ -39,7 +39,7 @@ from rich.progress import track
 from rewardkit.errors import ConfigError, MissingExtraError
 from rewardkit.models.hf_classifier import ClassifierInputs
 from rewardkit.models.hf_common import check_weights, load_pretrained, require_transformers
-from rewardkit.models.options import ModelOptions
+from rewardkit.models.options import LocalOptions
 from rewardkit.scoring.progress import phase
 from rewardkit.train.config import LoraOptions, TrainConfig
 from rewardkit.train.examples import InputTable
@@ -205,7 +205,7 @@ def build_scorer(
     del cache
     transformers = require_transformers()
     assert config.base is not None  # TrainConfig requires it for the hf trainer
-    folder = check_weights(config.base, ModelOptions())
+    folder = check_weights(config.base, LocalOptions())
     device = train_device(config)
     dtype = compute_dtype(config, device)
     lora = config.lora.r > 0
@@ -222,7 +222,7 @@ def build_scorer(
     if model.config.num_labels != 1:
         raise ConfigError(f"{folder}: expected one output (num_labels=1)")
     formatter = ClassifierInputs(
-        tokenizer, model, ModelOptions(max_length=config.max_length), str(folder)
+        tokenizer, model, LocalOptions(max_length=config.max_length), str(folder)
     )
     model.config.use_cache = False
     if lora:

@@ -1,8 +1,9 @@
 """Aggregation: human ratings and comparisons to one reward per response.
 
 Criterion weights, a Likert-to-[0, 1] mapping, a quorum, Borda or Bradley-Terry preference
-scores, their blend ``final = alpha * criterion + (1 - alpha) * preference``, ranking with
-deterministic tie-breaks, and training labels (pairs with margins, regression targets).
+scores (or another method registered in :data:`PREFERENCE_METHODS`), their blend
+``final = alpha * criterion + (1 - alpha) * preference``, ranking with deterministic
+tie-breaks, and training labels (pairs with margins, regression targets).
 
 Example:
     >>> import pandas as pd
@@ -28,6 +29,7 @@ from rewardkit.annotations.aggregate.criteria import (
     normalise_likert,
     split_quorum,
 )
+from rewardkit.annotations.aggregate.methods import PREFERENCE_METHODS, PreferenceMethod
 from rewardkit.annotations.aggregate.pairs import build_pairs, build_targets
 from rewardkit.annotations.aggregate.preference import (
     borda_scores,
@@ -44,10 +46,12 @@ from rewardkit.annotations.aggregate.result import AggregationResult
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "PREFERENCE_METHODS",
     "TIE_BREAK_RULES",
     "AggregationConfig",
     "AggregationResult",
     "ExcludedItem",
+    "PreferenceMethod",
     "RewardAggregator",
     "aggregate",
     "blend",

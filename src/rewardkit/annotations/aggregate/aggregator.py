@@ -2,8 +2,10 @@
 
 Steps: validate ratings; quorum (items with fewer than ``min_annotations`` distinct annotators
 are excluded and listed); per-criterion means of the ratings mapped onto [0, 1] and their
-weighted sum; preference scores from the comparisons among the kept items (Borda or
-Bradley-Terry, normalised within each prompt); ``final = alpha * criterion + (1 - alpha) *
+weighted sum; preference scores from the comparisons among the kept items (Borda,
+Bradley-Terry or another method of
+:data:`~rewardkit.annotations.aggregate.methods.PREFERENCE_METHODS`, normalised within each
+prompt); ``final = alpha * criterion + (1 - alpha) *
 preference`` (the criterion score alone for an item without comparisons, with the reason
 recorded); ranking within each prompt with deterministic tie-breaks; training pairs and targets.
 """
@@ -16,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from rewardkit.annotations.aggregate.blend import blend
-from rewardkit.annotations.aggregate.bradley_terry import bradley_terry_scores
 from rewardkit.annotations.aggregate.config import AggregationConfig
 from rewardkit.annotations.aggregate.criteria import (
     ExcludedItem,
@@ -24,8 +25,9 @@ from rewardkit.annotations.aggregate.criteria import (
     criterion_table,
     split_quorum,
 )
+from rewardkit.annotations.aggregate.methods import PREFERENCE_METHODS
 from rewardkit.annotations.aggregate.pairs import build_pairs, build_targets
-from rewardkit.annotations.aggregate.preference import borda_scores, check_comparisons, tally
+from rewardkit.annotations.aggregate.preference import check_comparisons, tally
 from rewardkit.annotations.aggregate.ranking import rank_within_prompts
 from rewardkit.annotations.aggregate.result import AggregationResult
 
@@ -41,10 +43,7 @@ def _preference(
     counts = tally(comparisons).reindex(items["item_id"])
     items["n_comparisons"] = counts["n_comparisons"].fillna(0).to_numpy(dtype=np.int64)
     items["pairwise_wins"] = counts["points"].fillna(0.0).to_numpy(dtype=np.float64)
-    if config.preference_method == "borda":
-        scores = borda_scores(comparisons)
-    else:
-        scores = bradley_terry_scores(comparisons)
+    scores = PREFERENCE_METHODS.get(config.preference_method)(comparisons)
     items["preference_score"] = scores.reindex(items["item_id"]).to_numpy(dtype=np.float64)
     return items
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from rewardkit.annotations.aggregate.methods import PREFERENCE_METHODS, unknown_method_message
 from rewardkit.errors import ConfigError
 
 __all__ = ["DEFAULT_WEIGHTS", "AggregationConfig", "check_criteria"]
@@ -36,7 +37,9 @@ class AggregationConfig(BaseModel):
         weights: Criterion weights, non-negative, summing to 1. Criteria in the ratings that
             are not named here get weight 0 (their scores are still reported).
         alpha: Blend ``final = alpha * criterion_score + (1 - alpha) * preference_score``.
-        preference_method: ``borda`` (normalised win rate) or ``bradley_terry`` (MM fit).
+        preference_method: A name in
+            :data:`~rewardkit.annotations.aggregate.methods.PREFERENCE_METHODS`: ``borda``
+            (normalised win rate) or ``bradley_terry`` (MM fit).
         tie_tolerance: Finals closer than this are ties, settled by the tie-break rules.
         seed: Seeds the last tie-break rule (a SHA-256 hash of seed and item id).
         min_annotations: Quorum: distinct annotators an item needs to be aggregated.
@@ -54,7 +57,7 @@ class AggregationConfig(BaseModel):
     scale_max: int = 5
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     alpha: float = Field(default=0.6, ge=0.0, le=1.0, description="criterion share of final")
-    preference_method: Literal["borda", "bradley_terry"] = "borda"
+    preference_method: str = "borda"
     tie_tolerance: float = Field(default=1e-6, ge=0.0)
     seed: int = Field(default=0, ge=0)
     min_annotations: int = Field(default=3, ge=1, description="quorum: distinct annotators")
@@ -76,6 +79,14 @@ class AggregationConfig(BaseModel):
         if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
             raise ValueError(f"weights must sum to 1 (within 1e-9), they sum to {total:.12g}")
         return weights
+
+    @field_validator("preference_method", mode="before")
+    @classmethod
+    def _check_preference_method(cls, method: object) -> object:
+        names = PREFERENCE_METHODS.names()
+        if method not in names:
+            raise PydanticCustomError("literal_error", unknown_method_message(names))
+        return method
 
     @model_validator(mode="after")
     def _check_scale(self) -> AggregationConfig:

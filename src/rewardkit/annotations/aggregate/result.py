@@ -13,7 +13,7 @@ import pandas as pd
 from rewardkit.annotations.aggregate.config import AggregationConfig
 from rewardkit.annotations.aggregate.criteria import ExcludedItem
 from rewardkit.annotations.aggregate.ranking import TIE_BREAK_RULES
-from rewardkit.report.atomic import write_json, write_parquet, write_text
+from rewardkit.runs.atomic import write_json, write_parquet, write_text
 
 __all__ = ["SCHEMA_VERSION", "AggregationResult"]
 

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from rewardkit.report.atomic import dumps_json
+from rewardkit.runs.atomic import dumps_json
 
 __all__ = [
     "AUDIT_SCHEMA",

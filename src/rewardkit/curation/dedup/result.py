@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rewardkit.curation.dedup.config import DedupConfig
-from rewardkit.report.atomic import write_json
+from rewardkit.runs.atomic import write_json
 
 __all__ = ["DedupResult", "DuplicateKind", "DuplicatePair", "Leak", "Removed"]
 

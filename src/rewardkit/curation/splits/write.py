@@ -15,8 +15,8 @@ import pandas as pd
 from rewardkit.curation.splits.assign import SplitAssignment
 from rewardkit.curation.splits.config import SplitConfig
 from rewardkit.errors import DataError
-from rewardkit.report.atomic import write_json, write_text
-from rewardkit.report.manifest import sha256_path
+from rewardkit.runs.atomic import write_json, write_text
+from rewardkit.runs.manifest import sha256_path
 
 __all__ = ["MANIFEST_NAME", "SPLIT_SCHEMA", "frame_to_jsonl", "write_split"]
 

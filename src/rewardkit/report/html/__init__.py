@@ -1,5 +1,7 @@
 """Self-contained HTML reports: one page per evaluation run, a leaderboard of runs, and the
-page of a benchmark suite."""
+page of a benchmark suite. The renderers draw computed documents; the jobs that read a run
+directory and compute them are in :mod:`rewardkit.jobs.run_page` and
+:mod:`rewardkit.jobs.report`."""
 
 from rewardkit.report.html.leaderboard import (
     SUITE_FILE,
@@ -7,13 +9,17 @@ from rewardkit.report.html.leaderboard import (
     render_suite_report,
     write_leaderboard,
 )
-from rewardkit.report.html.run_page import render_run_report, write_run_report
+from rewardkit.report.html.run_doc import ItemRow, Reliability, RunDocument
+from rewardkit.report.html.run_page import render_run_page, write_run_page
 
 __all__ = [
     "SUITE_FILE",
+    "ItemRow",
+    "Reliability",
+    "RunDocument",
     "render_leaderboard",
-    "render_run_report",
+    "render_run_page",
     "render_suite_report",
     "write_leaderboard",
-    "write_run_report",
+    "write_run_page",
 ]

@@ -17,10 +17,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from rewardkit.report.atomic import write_text
 from rewardkit.report.html.page import document, table
-from rewardkit.report.html.run_data import estimate
+from rewardkit.report.html.run_doc import estimate
 from rewardkit.report.html.svg import fmt, interval_bars
+from rewardkit.runs.atomic import write_text
 
 __all__ = ["SUITE_FILE", "render_leaderboard", "render_suite_report", "write_leaderboard"]
 

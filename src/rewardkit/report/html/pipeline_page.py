@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from rewardkit.report.atomic import write_text
 from rewardkit.report.html.page import document, table
 from rewardkit.report.html.pipeline_data import (
     Grid,
@@ -37,7 +36,8 @@ from rewardkit.report.html.pipeline_data import (
     truth_grid,
 )
 from rewardkit.report.html.pipeline_svg import loss_curves, target_intervals
-from rewardkit.report.html.run_data import estimate
+from rewardkit.report.html.run_doc import estimate
+from rewardkit.runs.atomic import write_text
 
 __all__ = ["SECTIONS", "render_pipeline_page", "write_pipeline_page"]
 
@@ -292,7 +292,7 @@ def _bon(out: Path, p: Pipeline) -> str:
 
 
 def _bon_chart(entry: Mapping[str, Any], confidence: float) -> str:
-    from rewardkit.rl.bon.plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
+    from rewardkit.report.html.bon_plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
 
     curves, fits = entry["curves"], entry["fits"]
     series = [

@@ -1,31 +1,29 @@
 """The HTML report of one evaluation run: header, metrics, group bars, calibration, scores, items.
 
-The page is one self-contained file (inline CSS, SVG and a few lines of search script) and is
-deterministic: the same run directory gives the same bytes; the only times shown are the ones
-copied from ``manifest.json``.
+The page is one self-contained file (inline CSS, SVG and a few lines of search script) drawn
+from a computed :class:`~rewardkit.report.html.run_doc.RunDocument` (see
+:func:`rewardkit.jobs.run_page.load_run_document`) and is deterministic: the same document gives
+the same bytes; the only times shown are the ones copied from ``manifest.json``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from rewardkit.calibration.base import Calibrator
-from rewardkit.calibration.serialize import from_json
-from rewardkit.report.atomic import write_text
 from rewardkit.report.html.page import SEARCH_SCRIPT, document, table
-from rewardkit.report.html.run_data import ItemRow, RunData, estimate, load_run, reliability
+from rewardkit.report.html.run_doc import ItemRow, Reliability, RunDocument, estimate
 from rewardkit.report.html.svg import fmt, histograms, interval_bars, reliability_diagram
+from rewardkit.runs.atomic import write_text
 
-__all__ = ["MAX_ITEM_ROWS", "render_run_report", "write_run_report"]
+__all__ = ["MAX_ITEM_ROWS", "render_run_page", "write_run_page"]
 
 MAX_ITEM_ROWS = 5000
 
 
-def _meta(run: RunData) -> str:
+def _meta(run: RunDocument) -> str:
     res, man = run.results, run.manifest
     model = res.get("model") or {}
     data = res.get("data") or {}
@@ -113,23 +111,18 @@ def _outcome(x: float | None, tie: bool = False) -> str:
     return f'<span class="tie">partial {fmt(x, 2)}</span>'
 
 
-def _items_table(
-    items: Sequence[ItemRow], max_rows: int, texts: Mapping[str, tuple[str, str, str]]
-) -> str:
+def _items_table(items: Sequence[ItemRow], max_rows: int) -> str:
     shown = items[:max_rows]
     rows = []
     for it in shown:
-        prompt, chosen, rejected = texts.get(
-            it.item_id, (it.prompt, it.chosen_text, it.rejected_text)
-        )
         rows.append(
             [
                 escape(it.item_id),
                 escape(it.subset),
                 escape(it.domain),
-                escape(prompt),
-                escape(chosen),
-                escape(rejected),
+                escape(it.prompt),
+                escape(it.chosen_text),
+                escape(it.rejected_text),
                 _scores(it.chosen),
                 _scores(it.rejected),
                 _outcome(it.outcome, it.tie),
@@ -163,13 +156,14 @@ def _items_table(
     )
 
 
-def _raw_diagram(diffs: tuple[float, ...], n_bins: int, res: dict[str, Any]) -> list[str]:
+def _raw_diagram(rel: Reliability | None, n_bins: int, res: dict[str, Any]) -> list[str]:
     """The reliability diagram of ``sigmoid(d)``, or why it is left out (scores that are not
     log-odds give no probabilities)."""
     applies, note = _probabilities(res)
     if not applies:
         return [f'<p class="note">No reliability diagram: {escape(note)}.</p>']
-    rel = reliability(diffs, n_bins)
+    if rel is None:
+        return []
     return [
         '<p class="note">p = sigmoid(score<sub>chosen</sub> &minus; score<sub>rejected</sub>)'
         f" over both orientations of every pair of the untied items, {n_bins} equal-width bins;"
@@ -178,51 +172,35 @@ def _raw_diagram(diffs: tuple[float, ...], n_bins: int, res: dict[str, Any]) -> 
     ]
 
 
-def _calibrated_diagram(
-    diffs: tuple[float, ...], n_bins: int, res: dict[str, Any], calibrator: Calibrator | None
-) -> list[str]:
-    if calibrator is None and res.get("calibrator"):
-        calibrator = from_json(json.dumps(res["calibrator"]))
-    if calibrator is None:
+def _calibrated_diagram(run: RunDocument) -> list[str]:
+    rel = run.calibrated
+    if rel is None:
         return []
-    rel = reliability(diffs, n_bins, prob=calibrator.predict_proba)
-    applied = "the calibrated metrics above use it" if res.get("calibrator") else "fitted here"
+    applied = (
+        "the calibrated metrics above use it" if run.results.get("calibrator") else "fitted here"
+    )
     return [
-        f'<p class="note">After the {escape(type(calibrator).__name__)} calibrator '
-        f"({applied}):</p>",
+        f'<p class="note">After the {escape(run.calibrator_name)} calibrator ({applied}):</p>',
         reliability_diagram(rel.mean_pred, rel.observed, rel.counts),
     ]
 
 
-def render_run_report(
-    run_dir: Path,
-    *,
-    max_rows: int = MAX_ITEM_ROWS,
-    texts: Mapping[str, tuple[str, str, str]] | None = None,
-    calibrator: Calibrator | None = None,
-) -> str:
-    """Render the HTML report of one evaluation run directory.
+def render_run_page(run: RunDocument, *, max_rows: int = MAX_ITEM_ROWS) -> str:
+    """Render the HTML page of one evaluation run from its computed document.
 
     Args:
-        run_dir: A directory written by :func:`rewardkit.evaluate.run_eval` (``results.json``,
-            and ``scores.parquet``/``manifest.json`` when present).
+        run: The run's document (see :func:`rewardkit.jobs.run_page.load_run_document`).
         max_rows: Most item rows in the item table; a note says when rows were left out.
-        texts: Prompt, chosen and rejected previews by item id, instead of the run's
-            ``items.parquet``.
-        calibrator: Also draw the reliability diagram after this calibrator (default: the one
-            ``results.json`` names, when the metrics were computed with it).
 
     Returns:
         The HTML document.
 
     Example:
-        >>> import tempfile
-        >>> d = Path(tempfile.mkdtemp())
-        >>> _ = (d / "results.json").write_text('{"model": {"spec": "m<1>"}, "metrics": {}}')
-        >>> "m&lt;1&gt;" in render_run_report(d)
-        True
+        >>> doc = RunDocument("run", {"model": {"spec": "m<1>"}, "metrics": {}})
+        >>> html = render_run_page(doc)
+        >>> "m&lt;1&gt;" in html, "No scores.parquet" in html
+        (True, True)
     """
-    run = load_run(run_dir)
     res = run.results
     spec = str((res.get("model") or {}).get("spec", run.name))
     n_bins = int((res.get("config") or {}).get("n_bins", 15))
@@ -233,44 +211,34 @@ def render_run_report(
         rejected = [s for it in run.items for s in it.rejected]
         body += [
             "<h2>Calibration</h2>",
-            *_raw_diagram(run.pair_diffs, n_bins, res),
-            *_calibrated_diagram(run.pair_diffs, n_bins, res, calibrator),
+            *_raw_diagram(run.reliability, n_bins, res),
+            *_calibrated_diagram(run),
             "<h2>Score distributions</h2>",
             histograms(chosen, rejected),
             f"<h2>Items ({len(run.items)})</h2>",
-            _items_table(run.items, max_rows, texts or {}),
+            _items_table(run.items, max_rows),
         ]
         return document(f"rewardkit eval: {spec}", "\n".join(body), SEARCH_SCRIPT)
     body.append('<p class="note">No scores.parquet: item-level sections omitted.</p>')
     return document(f"rewardkit eval: {spec}", "\n".join(body))
 
 
-def write_run_report(
-    run_dir: Path,
-    *,
-    max_rows: int = MAX_ITEM_ROWS,
-    texts: Mapping[str, tuple[str, str, str]] | None = None,
-    calibrator: Calibrator | None = None,
-) -> Path:
-    """Write ``run_dir/report.html`` atomically.
+def write_run_page(run: RunDocument, path: Path, *, max_rows: int = MAX_ITEM_ROWS) -> Path:
+    """Write the page of ``run`` to ``path`` atomically.
 
     Args:
-        run_dir: The run directory.
+        run: The run's document.
+        path: The HTML file to write.
         max_rows: Most item rows in the item table.
 
     Returns:
-        The path of the written report.
+        ``path``.
 
     Example:
         >>> import tempfile
         >>> d = Path(tempfile.mkdtemp())
-        >>> _ = (d / "results.json").write_text('{"metrics": {}}')
-        >>> write_run_report(d).name
+        >>> write_run_page(RunDocument("run", {"metrics": {}}), d / "report.html").name
         'report.html'
     """
-    path = Path(run_dir) / "report.html"
-    write_text(
-        path,
-        render_run_report(Path(run_dir), max_rows=max_rows, texts=texts, calibrator=calibrator),
-    )
-    return path
+    write_text(Path(path), render_run_page(run, max_rows=max_rows))
+    return Path(path)

@@ -21,14 +21,12 @@ from rewardkit.rl.bon.estimator import bon_weights, d_bon, expected_best_of_n, k
 from rewardkit.rl.bon.fit import QuadraticFit, fit_curves, peak_d, predict
 from rewardkit.rl.bon.gamma import gamma_from_fits
 from rewardkit.rl.bon.gold import FROM_DATA, FROM_LABELS, read_gold_scores
-from rewardkit.rl.bon.run import BonRun, run_bon
 
 __all__ = [
     "FROM_DATA",
     "FROM_LABELS",
     "BonAnalysis",
     "BonConfig",
-    "BonRun",
     "BonWarning",
     "Contributions",
     "Curve",
@@ -46,5 +44,4 @@ __all__ = [
     "peak_d",
     "predict",
     "read_gold_scores",
-    "run_bon",
 ]

@@ -1,6 +1,6 @@
 """Best-of-n curves, fits and gamma with seeded, vectorised bootstrap CIs over prompts.
 
-Everything here is pure numpy on per-prompt score arrays; :func:`rewardkit.rl.bon.run.run_bon`
+Everything here is pure numpy on per-prompt score arrays; :func:`rewardkit.jobs.bon.run_bon`
 adds loading, scoring and the run directory. A bootstrap resample draws prompts with
 replacement, so each resampled curve is a count-weighted mean of the rows of the
 prompts x n contribution matrix and each resampled fit a batched 2 x 2 solve. Several proxies

@@ -25,6 +25,7 @@ from rewardkit.data.readers import read_rows
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import DataError
 from rewardkit.rl.bon.estimator import FloatArray
+from rewardkit.runs.output import verify_member
 
 __all__ = ["FROM_DATA", "FROM_LABELS", "gold_from_data", "gold_from_labels", "read_gold_scores"]
 
@@ -104,6 +105,7 @@ def read_gold_scores(path: str | Path, items: Sequence[PreferenceItem]) -> list[
         [2.0, 1.0]
     """
     p = Path(path)
+    verify_member(p)  # inside a run directory: the file its run wrote, not a mixed one
     rows = read_rows(p)
     if not rows:
         raise DataError("no rows (empty file)", path=p)

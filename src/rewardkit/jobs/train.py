@@ -24,6 +24,7 @@ from rewardkit.config import read_yaml_mapping, validation_problems
 from rewardkit.data.load import load_preferences
 from rewardkit.errors import ConfigError
 from rewardkit.registry import Registry
+from rewardkit.runs.output import StagedOutput
 from rewardkit.train.config import TrainConfig, merge
 from rewardkit.train.examples import (
     Examples,
@@ -44,6 +45,7 @@ TRAINERS.register("hf", "rewardkit.train.hf_trainer:build_scorer")
 
 LOG_NAME = "train_log.jsonl"
 MANIFEST_NAME = "train_manifest.json"
+CHECKPOINT_DIR = "checkpoint"  # rewardkit.train.loop.CHECKPOINT_DIR (that module imports torch)
 # Fields that do not change what is learned: a resumed run may change them (a different
 # split changes the data, which the data hashes catch).
 _NOT_HYPERPARAMETERS = {"device", "cache", "checkpoint_every", "skip_invalid", "split", "tie_value"}
@@ -189,12 +191,16 @@ def run_train(
     cache: Any = None,
 ) -> TrainRun:
     """Train an RM on ``data`` (validation: ``validation`` or a held-out share of the prompts)
-    and write it to ``out``; resume from ``out/checkpoint`` when the run was interrupted."""
+    and write it to ``out``.
+
+    ``out`` is written transactionally (:mod:`rewardkit.runs.output`): the run works in a
+    staging folder beside it and replaces ``out`` only when the model is complete, so a
+    failed, killed or disk-full run leaves an earlier model intact, and a folder that is not a
+    rewardkit model is never replaced (``overwrite`` included). An interrupted run resumes
+    from the checkpoint it left in the staging folder; ``overwrite`` starts afresh."""
     import torch
 
     from rewardkit.train.distributed import init_distributed, shutdown, world_size
-    from rewardkit.train.loop import run_loop
-    from rewardkit.train.training_log import NullLog, TrainingLog
 
     started = time.perf_counter()
     if world_size() > 1 and config.trainer != "hf":
@@ -205,9 +211,54 @@ def run_train(
     dist = init_distributed(
         use_cuda=config.trainer == "hf" and config.device != "cpu" and torch.cuda.is_available()
     )
-    if overwrite and out.exists() and dist.main:
-        shutil.rmtree(out)
+    # The model is written into a staging folder and replaces ``out`` only when complete; an
+    # interrupted run's checkpoint stays there to resume from (--overwrite starts afresh).
+    stage = StagedOutput(out, "model", resume=not overwrite, keep_on_error=True)
+    if dist.main:
+        stage.open()
+        _resume_from_finished(out, stage.path, overwrite)
     dist.barrier()
+    try:
+        run = _train_into(stage.path, out, data, config, validation, dist, started, progress, cache)
+    except BaseException:
+        if dist.main and not (stage.path / CHECKPOINT_DIR).exists():
+            stage.keep_on_error = False  # nothing to resume from: leave nothing behind
+        if dist.main:
+            stage.abort()
+        raise
+    if dist.main:
+        stage.commit()
+    dist.barrier()
+    shutdown(dist)
+    return run
+
+
+def _resume_from_finished(out: Path, work: Path, overwrite: bool) -> None:
+    """A rerun over a finished model resumes from its final checkpoint (as it did when runs
+    wrote in place): unchanged data and settings give the same model at once."""
+    done = out / CHECKPOINT_DIR
+    if overwrite or (work / CHECKPOINT_DIR).exists() or not done.is_dir():
+        return
+    shutil.copytree(done, work / CHECKPOINT_DIR)
+
+
+def _train_into(
+    out: Path,
+    final: Path,
+    data: Path,
+    config: TrainConfig,
+    validation: Path | None,
+    dist: Any,
+    started: float,
+    progress: bool,
+    cache: Any,
+) -> TrainRun:
+    """The training run proper, written into ``out`` (the staging folder of ``final``)."""
+    import torch
+
+    from rewardkit.train.loop import run_loop
+    from rewardkit.train.training_log import NullLog, TrainingLog
+
     examples, notes = _examples(data, config)
     if validation is not None:
         val_examples, val_notes = _examples(validation, config)
@@ -269,8 +320,8 @@ def run_train(
             seconds=seconds,
         )
     run = TrainRun(
-        out=out,
-        spec=str(out / "model.yaml") if config.trainer == "hf" else f"embed:{out}",
+        out=final,
+        spec=str(final / "model.yaml") if config.trainer == "hf" else f"embed:{final}",
         n_train=len(train_ex),
         n_validation=len(val) if val else 0,
         best_epoch=result.best_epoch,
@@ -283,8 +334,6 @@ def run_train(
     )
     if dist.main:
         _write_manifest(out, data, validation, config, hashes, run)
-    dist.barrier()
-    shutdown(dist)
     return run
 
 
@@ -296,7 +345,7 @@ def _write_manifest(
     hashes: dict[str, str],
     run: TrainRun,
 ) -> None:
-    from rewardkit.report import write_json
+    from rewardkit.runs import write_json
 
     write_json(
         out / MANIFEST_NAME,

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rewardkit.calibration.base import Calibrator
-from rewardkit.calibration.isotonic import IsotonicCalibrator
-from rewardkit.calibration.platt import PlattScaling
+from rewardkit.calibration.methods import CALIBRATION_METHODS
 from rewardkit.calibration.report import CalibrationReport, calibration_report
 from rewardkit.calibration.serialize import CALIBRATOR_FILE, model_folder, save_calibrator
 from rewardkit.config import EvalConfig
-from rewardkit.errors import ConfigError, DataError
-from rewardkit.evaluate import EvalRun, item_previews, run_eval
+from rewardkit.errors import DataError
+from rewardkit.jobs.evaluate import EvalRun, eval_into, item_previews
+from rewardkit.jobs.run_page import write_run_report
 from rewardkit.metrics import pair_differences
 from rewardkit.metrics.layout import response_layout, without_labelled_ties
-from rewardkit.report import write_json
-from rewardkit.report.html import write_run_report
-
-METHODS = ("temperature", "isotonic", "platt")
+from rewardkit.runs import write_json
+from rewardkit.runs.output import StagedOutput
 
 
 def make_calibrator(method: str) -> Calibrator:
-    from rewardkit.calibration.temperature import TemperatureScaling
+    """A new calibrator of ``method``, a name in
+    :data:`~rewardkit.calibration.methods.CALIBRATION_METHODS`; an unknown name is a
+    :class:`~rewardkit.errors.ConfigError` that lists the known ones.
 
-    if method == "temperature":
-        return TemperatureScaling()
-    if method == "isotonic":
-        return IsotonicCalibrator(eps=1e-6)
-    if method == "platt":
-        return PlattScaling(l2=1e-6)
-    raise ConfigError(f"unknown calibration method {method!r}; available: {', '.join(METHODS)}")
+    Example:
+        >>> type(make_calibrator("isotonic")).__name__, make_calibrator("isotonic").eps
+        ('IsotonicCalibrator', 1e-06)
+    """
+    return CALIBRATION_METHODS.get(method).make()
 
 
 @dataclass(frozen=True)
@@ -84,14 +82,33 @@ def run_calibrate(
         >>> run.report["n_pairs"], run.n_ties_excluded, run.results_json["n_ties_excluded"]
         (40, 1, 1)
     """
+    with StagedOutput(out, "calibrate") as stage:  # replaces an earlier run only when complete
+        done = _calibrate_into(
+            stage.path, model_spec, data, method, config, model_options, progress
+        )
+    saved = done.saved_to
+    if saved.parent == stage.path:
+        saved = out / saved.name
+    return replace(done, saved_to=saved, eval_run=replace(done.eval_run, run_dir=out))
+
+
+def _calibrate_into(
+    out: Path,
+    model_spec: str,
+    data: Path,
+    method: str,
+    config: EvalConfig,
+    model_options: dict[str, Any] | None,
+    progress: bool | None,
+) -> CalibrateRun:
     # The "before" figures are the raw model's, even when a calibrator is already saved.
-    run = run_eval(
+    run = eval_into(
+        out,
         data,
         model_spec,
         config.model_copy(update={"calibration": False}),
-        out,
-        model_options=model_options,
-        progress=progress,
+        model_options,
+        progress,
     )
     items, scores = without_labelled_ties(run.loaded.items, run.scores)
     n_ties = len(run.loaded.items) - len(items)

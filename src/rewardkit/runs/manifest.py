@@ -11,8 +11,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from rewardkit.data.redact import redact_in
 from rewardkit.errors import DataError
+from rewardkit.runs.redact import redact_in
 
 TRACKED_PACKAGES = (
     "rewardkit",

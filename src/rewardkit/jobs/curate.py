@@ -16,7 +16,7 @@ same files, and the same manifest apart from its timestamps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,8 @@ from rewardkit.curation.splits import (
     write_split,
 )
 from rewardkit.errors import DataError
-from rewardkit.report.atomic import write_json
+from rewardkit.runs.atomic import write_json
+from rewardkit.runs.output import StagedOutput
 from rewardkit.scoring.progress import phase
 
 
@@ -100,7 +101,16 @@ def run_curate(
     data_dir: Path, out: Path, config: CurateConfig, *, progress: bool | None = None
 ) -> CurateRun:
     """Run dedup, split and audit on ``data_dir``; write everything under ``out``. Each step
-    shows its progress on a terminal (``progress``: force on or off)."""
+    shows its progress on a terminal (``progress``: force on or off). ``out`` is written
+    transactionally (:mod:`rewardkit.runs.output`): a failed run leaves an earlier one there
+    intact."""
+    with StagedOutput(out, "curate") as stage:
+        run = _curate(data_dir, stage.path, config, progress)
+    moved = out / run.split_manifest.relative_to(stage.path)
+    return replace(run, out=out, split_manifest=moved)
+
+
+def _curate(data_dir: Path, out: Path, config: CurateConfig, progress: bool | None) -> CurateRun:
     log = ProvenanceLog()
     paths = {n: data_dir / f"{n}.jsonl" for n in DEMO_TABLES if (data_dir / f"{n}.jsonl").is_file()}
     if "prompts" not in paths:

@@ -6,8 +6,8 @@ Composes the stages (load -> score -> metrics -> report); each stage stays indep
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +18,14 @@ from rewardkit.calibration.serialize import calibrator_beside
 from rewardkit.config import EvalConfig, ScoringOptions
 from rewardkit.data.load import LoadResult, load_preferences
 from rewardkit.data.records import PreferenceItem, prompt_text
-from rewardkit.data.redact import redact_secrets
+from rewardkit.jobs.eval_results import evaluation_json
+from rewardkit.jobs.run_page import write_run_report
 from rewardkit.metrics import EvaluationResult, MetricConfig, evaluate
-from rewardkit.models.options import ModelOptions
-from rewardkit.models.registry import AnyModel, load_model, resolve_spec
-from rewardkit.report import (
-    RunDir,
-    build_manifest,
-    evaluation_json,
-    write_json,
-    write_parquet,
-)
-from rewardkit.report.html import write_run_report
-from rewardkit.report.manifest import now_iso
+from rewardkit.models.registry import AnyModel, load_spec
+from rewardkit.models.spec import ModelSpec, as_model_spec
+from rewardkit.runs import RunDir, build_manifest, now_iso, write_json, write_parquet
+from rewardkit.runs.output import StagedOutput
+from rewardkit.runs.redact import redact_secrets
 from rewardkit.scoring import (
     Scored,
     ScoringReport,
@@ -122,7 +117,7 @@ def metric_config(config: EvalConfig) -> MetricConfig:
     )
 
 
-def probability_basis(spec: str, calibrator: str | None) -> tuple[str | None, str]:
+def probability_basis(spec: ModelSpec | str, calibrator: str | None) -> tuple[str | None, str]:
     """What ECE, Brier and log-loss are computed from, and the sentence that says so.
 
     Args:
@@ -145,7 +140,8 @@ def probability_basis(spec: str, calibrator: str | None) -> tuple[str | None, st
             f"ECE, Brier and log-loss use the {calibrator} calibrator saved beside the model "
             "(--no-calibration for the raw sigmoid)",
         )
-    if spec.split(":", 1)[0] in NOT_LOG_ODDS_SCHEMES:
+    scheme = spec.scheme if isinstance(spec, ModelSpec) else spec.split(":", 1)[0]
+    if scheme in NOT_LOG_ODDS_SCHEMES:
         return (
             None,
             f"ECE, Brier and log-loss: n/a ({spec} scores are not log-odds of preference, so "
@@ -160,8 +156,7 @@ def probability_basis(spec: str, calibrator: str | None) -> tuple[str | None, st
 
 def score_with_options(
     model: AnyModel,
-    spec: str,
-    options: ModelOptions,
+    spec: ModelSpec,
     items: Sequence[PreferenceItem],
     config: ScoringOptions,
     progress: bool | None = None,
@@ -176,7 +171,7 @@ def score_with_options(
             batch_size=config.batch_size,
             max_tokens=config.max_tokens,
             cache=cache,
-            executor=make_executor(config.executor, spec, options),
+            executor=make_executor(config.executor, spec),
             progress=progress,
         )
     finally:
@@ -186,16 +181,19 @@ def score_with_options(
 
 def run_eval(
     data: Path,
-    model_spec: str,
+    model_spec: str | ModelSpec,
     config: EvalConfig,
     out: Path,
     *,
-    model_options: dict[str, Any] | None = None,
+    model_options: Mapping[str, Any] | None = None,
     progress: bool | None = None,
 ) -> EvalRun:
     """Evaluate ``model_spec`` on ``data``; write manifest, results, scores, items (with the
     previews ``report.html`` shows, so the page re-renders from the directory alone), the page
     and the log to ``out``.
+
+    A spec string is parsed here (``model_options`` over its YAML file over ``config.seed``);
+    a parsed :class:`~rewardkit.models.spec.ModelSpec` is used as given.
 
     Example:
         >>> import tempfile, json
@@ -206,19 +204,37 @@ def run_eval(
         >>> run.results_json["metrics"]["accuracy"]["value"]
         1.0
     """
+    with StagedOutput(out, "eval") as stage:  # replaces an earlier run only when complete
+        run = eval_into(stage.path, data, model_spec, config, model_options, progress)
+    return replace(run, run_dir=out)
+
+
+def eval_into(
+    out: Path,
+    data: Path,
+    model_spec: str | ModelSpec,
+    config: EvalConfig,
+    model_options: Mapping[str, Any] | None,
+    progress: bool | None,
+) -> EvalRun:
+    """The body of :func:`run_eval`: write the run into the folder ``out`` as it is (the
+    caller stages it; :func:`rewardkit.jobs.calibrate.run_calibrate` adds its own files)."""
     started = now_iso()
     run = RunDir(out)
-    run.file("skipped.json").unlink(missing_ok=True)  # from an earlier run in this folder
-    spec, options = resolve_spec(model_spec, model_options, defaults={"seed": config.seed})
+    spec = as_model_spec(model_spec, model_options, defaults={"seed": config.seed})
     manifest = build_manifest(
         command="eval",
-        config={"model": spec, "model_options": options.model_dump(), **config.model_dump()},
+        config={
+            "model": spec.text,
+            "model_options": spec.settings.model_dump(),
+            **config.model_dump(),
+        },
         seed=config.seed,
         inputs={"data": data},
         started_at=started,
     )
     run.write_manifest(manifest)
-    shown = redact_secrets(spec)  # what files and logs show of the spec
+    shown = redact_secrets(spec.text)  # what files and logs show of the spec
     run.log("start", data=str(data), model=shown)
     loaded = load_preferences(
         data, layout=config.layout, split=config.split, skip_invalid=config.skip_invalid
@@ -230,8 +246,8 @@ def run_eval(
         skipped=loaded.report.skipped_by_reason,
         warnings=list(loaded.report.warnings),
     )
-    model = load_model(spec, options)
-    scored = score_with_options(model, spec, options, loaded.items, config, progress)
+    model = load_spec(spec)
+    scored = score_with_options(model, spec, loaded.items, config, progress)
     scores = scored.scores
     write_parquet(run.file("scores.parquet"), scores_frame(loaded.items, scores))
     run.log("scored", fingerprint=model.fingerprint(), **asdict(scored.report))

@@ -4,10 +4,8 @@ import ``jobs``.
 
 The graph is built from the code with :mod:`ast` (every ``import rewardkit...`` and
 ``from rewardkit... import``, including imports inside functions). ``python
-benchmarks/import_graph.py`` prints the package-level graph and every arrow that breaks the
-floors (exit 1 if any). Today's code still has some (issue 13, the jobs/ and runs/ floors, is
-open); once it has none, the ``test_*`` functions here move to ``tests/`` so the house keeps its
-shape.
+tests/test_import_graph.py`` prints the package-level graph and every arrow that breaks the
+floors (exit 1 if any); the ``test_*`` functions keep the house in that shape.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ fewer than three benchmarks or no domain-shifted one were run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,13 @@ import numpy as np
 from rewardkit.benchmarks import BenchmarkScore, BenchmarkSpec, score_benchmark
 from rewardkit.config import EvalConfig
 from rewardkit.data.records import PreferenceItem
-from rewardkit.evaluate import EvalRun, run_eval
+from rewardkit.jobs.evaluate import EvalRun, run_eval
 from rewardkit.metrics import Estimate, best_of_n_outcomes, pairwise_outcomes
 from rewardkit.metrics.domain_shift import reweighted_accuracy, robustness_gap
 from rewardkit.metrics.layout import response_layout, without_labelled_ties
-from rewardkit.report import write_json
+from rewardkit.models.spec import ModelSpec, as_model_spec
+from rewardkit.runs import write_json
+from rewardkit.runs.output import StagedOutput
 
 MIN_BENCHMARKS = 3
 
@@ -71,11 +73,11 @@ def tie_rule(spec: BenchmarkSpec, config: EvalConfig) -> tuple[float, str]:
 
 def run_suite(
     entries: Sequence[SuiteEntry],
-    model_spec: str,
+    model_spec: str | ModelSpec,
     config: EvalConfig,
     out: Path,
     *,
-    model_options: dict[str, Any] | None = None,
+    model_options: Mapping[str, Any] | None = None,
     on_benchmark: Callable[[int, int, BenchmarkSpec], None] | None = None,
     progress: bool | None = None,
 ) -> SuiteRun:
@@ -85,7 +87,27 @@ def run_suite(
     Each benchmark is scored with its spec's tie rule (``spec.tie_value``) unless
     ``config.tie_value`` overrides it; its run directory's ``results.json`` uses the same
     credit. ``on_benchmark(i, n, spec)`` is called before the ``i``-th of ``n`` benchmarks
-    starts (1-based), ``progress`` is handed to the scoring progress bar."""
+    starts (1-based), ``progress`` is handed to the scoring progress bar. A spec string is
+    parsed once, when the first benchmark starts. ``out`` is written transactionally: a
+    failed suite leaves an earlier one there intact."""
+    with StagedOutput(out, "suite") as stage:
+        run = _suite_into(
+            entries, model_spec, config, stage.path, model_options, on_benchmark, progress
+        )
+    moved = {name: replace(r, run_dir=out / name) for name, r in run.runs.items()}
+    return replace(run, runs=moved)
+
+
+def _suite_into(
+    entries: Sequence[SuiteEntry],
+    model_spec: str | ModelSpec,
+    config: EvalConfig,
+    out: Path,
+    model_options: Mapping[str, Any] | None,
+    on_benchmark: Callable[[int, int, BenchmarkSpec], None] | None,
+    progress: bool | None,
+) -> SuiteRun:
+    parsed: ModelSpec | None = None
     runs: dict[str, EvalRun] = {}
     scores: dict[str, BenchmarkScore] = {}
     reweighted: dict[str, Estimate] = {}
@@ -99,14 +121,9 @@ def run_suite(
         cfg = config.model_copy(
             update={"layout": spec.layout or config.layout, "tie_value": credit}
         )
-        run = run_eval(
-            entry.data,
-            model_spec,
-            cfg,
-            out / spec.name,
-            model_options=model_options,
-            progress=progress,
-        )
+        if parsed is None:
+            parsed = as_model_spec(model_spec, model_options, defaults={"seed": config.seed})
+        run = run_eval(entry.data, parsed, cfg, out / spec.name, progress=progress)
         runs[spec.name] = run
         scores[spec.name] = score_benchmark(
             spec,

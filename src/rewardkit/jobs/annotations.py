@@ -16,8 +16,8 @@ from rewardkit.annotations.quorum import ExcludedItem, split_quorum
 from rewardkit.annotations.tables import Scale, read_comparisons, read_ratings
 from rewardkit.config import AgreeConfig
 from rewardkit.errors import DataError
-from rewardkit.report import RunDir, build_manifest, write_json
-from rewardkit.report.manifest import now_iso
+from rewardkit.runs import RunDir, build_manifest, now_iso, write_json
+from rewardkit.runs.output import staged_job
 
 SCHEMA_VERSION = 1
 
@@ -55,6 +55,7 @@ def agree_on(
     return report, excluded
 
 
+@staged_job("annotations")
 def run_agree(
     ratings_path: Path | Sequence[Path],
     config: AgreeConfig,
@@ -115,6 +116,7 @@ class AggregateRun:
     results_json: dict[str, Any]
 
 
+@staged_job("annotations")
 def run_aggregate(
     ratings_path: Path,
     comparisons_path: Path | None,

@@ -1,7 +1,7 @@
 """The self-contained HTML report of a ``rewardkit bon`` run, rendered from ``results.json``.
 
 It reuses the project's page shell (inline CSS, no external fetch) and draws its own SVG
-curves (:mod:`rewardkit.rl.bon.plot`).
+curves (:mod:`rewardkit.report.html.bon_plot`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from rewardkit.report.atomic import write_text
+from rewardkit.report.html.bon_plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
 from rewardkit.report.html.page import document, table
 from rewardkit.report.html.svg import fmt
-from rewardkit.rl.bon.plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
+from rewardkit.runs.atomic import write_text
 
 __all__ = ["render_bon_report", "write_bon_report"]
 

@@ -20,6 +20,8 @@ from rewardkit.data.run_files import check_eval_run
 from rewardkit.errors import DataError
 from rewardkit.metrics import AdjustMethod, adjust_pvalues, describe_adjustment, pairwise_outcomes
 from rewardkit.metrics.paired import PairedComparison, paired_comparison
+from rewardkit.runs import write_json
+from rewardkit.runs.output import StagedOutput
 
 __all__ = [
     "GroupVerdict",
@@ -298,3 +300,11 @@ def compare_runs(
         run_b=b.counts_json(),
         warnings=tuple(warnings),
     )
+
+
+def write_comparison(result: RunComparison, out: Path) -> Path:
+    """Write ``results.json`` of a comparison to the run directory ``out`` (transactionally: a
+    failed write leaves an earlier comparison there intact); returns its path."""
+    with StagedOutput(out, "compare") as stage:
+        write_json(stage.path / "results.json", result.to_json())
+    return out / "results.json"

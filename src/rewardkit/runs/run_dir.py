@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rewardkit.report.atomic import write_json
-from rewardkit.report.manifest import now_iso
+from rewardkit.runs import now_iso
+from rewardkit.runs.atomic import write_json
 
 
 def default_run_dir(command: str, root: Path = Path("runs")) -> Path:

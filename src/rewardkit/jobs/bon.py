@@ -1,7 +1,7 @@
 """``run_bon``: load candidates, score them with each proxy (and a gold RM), analyse, write.
 
 Composes the stages (load -> score -> best-of-n analysis -> report), like
-:func:`rewardkit.evaluate.run_eval`, and writes a run directory: ``manifest.json``,
+:func:`rewardkit.jobs.evaluate.run_eval`, and writes a run directory: ``manifest.json``,
 ``results.json``, ``bon_scores.parquet`` (gold and proxy score of every candidate),
 ``report.html`` and ``log.jsonl``.
 """
@@ -9,7 +9,7 @@ Composes the stages (load -> score -> best-of-n analysis -> report), like
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,12 @@ import pandas as pd
 
 from rewardkit.data.load import LoadReport, load_preferences
 from rewardkit.data.records import PreferenceItem
+from rewardkit.data.score_layout import ScoreLayout
 from rewardkit.errors import ConfigError, DataError
-from rewardkit.evaluate import score_with_options
-from rewardkit.models.registry import load_model, resolve_spec
-from rewardkit.report import RunDir, build_manifest, write_json, write_parquet
-from rewardkit.report.manifest import now_iso
+from rewardkit.jobs.evaluate import score_with_options
+from rewardkit.models.registry import load_spec
+from rewardkit.models.spec import parse_model_spec
+from rewardkit.report.html.bon_page import write_bon_report
 from rewardkit.rl.bon.analysis import BonAnalysis, analyse, gamma_difference
 from rewardkit.rl.bon.config import BonConfig
 from rewardkit.rl.bon.estimator import FloatArray
@@ -34,8 +35,9 @@ from rewardkit.rl.bon.gold import (
     read_gold_scores,
 )
 from rewardkit.rl.bon.groups import analyse_groups
-from rewardkit.rl.bon.report import write_bon_report
 from rewardkit.rl.bon.results import CONVENTIONS, SCHEMA_VERSION, analysis_json, estimate_json
+from rewardkit.runs import RunDir, build_manifest, now_iso, write_json, write_parquet
+from rewardkit.runs.output import StagedOutput
 from rewardkit.scoring import ScoringReport
 from rewardkit.scoring.progress import phase
 
@@ -87,8 +89,7 @@ class _Scored:
 
 
 def _split(flat: np.ndarray, items: Sequence[PreferenceItem]) -> list[FloatArray]:
-    bounds = np.cumsum([len(it.responses) for it in items])[:-1]
-    return [np.asarray(x, dtype=np.float64) for x in np.split(flat, bounds)]
+    return ScoreLayout.of(items).split(flat)
 
 
 def _score(
@@ -98,10 +99,10 @@ def _score(
     model_options: dict[str, Any] | None,
     progress: bool | None,
 ) -> _Scored:
-    spec, options = resolve_spec(spec_text, model_options, defaults={"seed": config.seed})
-    model = load_model(spec, options)
-    scored = score_with_options(model, spec, options, items, config, progress)
-    return _Scored(spec, model.fingerprint(), _split(scored.scores, items), scored.report)
+    spec = parse_model_spec(spec_text, model_options, defaults={"seed": config.seed})
+    model = load_spec(spec)
+    scored = score_with_options(model, spec, items, config, progress)
+    return _Scored(spec.text, model.fingerprint(), _split(scored.scores, items), scored.report)
 
 
 def _check_items(items: Sequence[PreferenceItem], path: Path | None) -> None:
@@ -167,18 +168,12 @@ def _gold(
 def _scores_frame(
     items: Sequence[PreferenceItem], gold: list[FloatArray], proxies: dict[str, list[FloatArray]]
 ) -> pd.DataFrame:
-    ids = [it.id for it in items for _ in it.responses]
+    key = ScoreLayout.of(items).key_columns(items)
     frame: dict[str, Any] = {
-        "item_id": pd.Series(ids, dtype="string"),
-        "response_index": np.concatenate(
-            [np.arange(len(it.responses), dtype=np.int32) for it in items]
-        ),
-        "subset": pd.Series(
-            [it.subset or "" for it in items for _ in it.responses], dtype="string"
-        ),
-        "domain": pd.Series(
-            [it.domain or "" for it in items for _ in it.responses], dtype="string"
-        ),
+        "item_id": key["item_id"],
+        "response_index": key["response_index"],
+        "subset": key["subset"],
+        "domain": key["domain"],
         "gold": np.concatenate(gold),
     }
     for j, scores in enumerate(proxies.values()):
@@ -248,6 +243,21 @@ def run_bon(
     if len(set(proxies)) != len(proxies):
         raise ConfigError("each --proxy spec may be given only once")
     cfg = config or BonConfig()
+    with StagedOutput(out, "bon") as stage:  # replaces an earlier run only when complete
+        run = _bon_into(stage.path, data, proxies, gold, gold_scores, cfg, model_options, progress)
+    return replace(run, run_dir=out)
+
+
+def _bon_into(
+    out: Path,
+    data: str | Path | Sequence[PreferenceItem],
+    proxies: Sequence[str],
+    gold: str | None,
+    gold_scores: GoldScores | None,
+    cfg: BonConfig,
+    model_options: dict[str, Any] | None,
+    progress: bool | None,
+) -> BonRun:
     started = now_iso()
     run = RunDir(out)
     data_path = None if not isinstance(data, str | Path) else Path(data)
