@@ -38,10 +38,11 @@ FLOORS: tuple[frozenset[str], ...] = (
             "monitor",
             "abtest",
             "probes",
-            "integrations",
         }
     ),
-    frozenset({"serve"}),
+    # Outward adapters: the RM server and the bridges to RL engines (TRL, verl) use the models,
+    # the scoring engine and the calibrators below them.
+    frozenset({"serve", "integrations"}),
     frozenset({"report"}),
     frozenset({"jobs"}),
     frozenset({"cli"}),

@@ -32,6 +32,10 @@ CONSOLE_STARTS = (
     ("calibration", r"calibrated on "),
     ("benchmarks", r"\S+ on the held-out prompts"),
     ("bon", r"best-of-N overoptimization"),
+    ("probes", r"bias probes on "),
+    ("guard", r"guard policy over "),
+    ("abtest", r"A/B replay on "),
+    ("drift", r"planted drift and the first "),
     ("end", r"run directory: "),
 )
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w])")
@@ -130,6 +134,7 @@ def test_every_section_shows_the_console_numbers(demo: Demo) -> None:
     assert list(sections) == [key for key, _ in SECTIONS]
     console = _console_sections(demo.console)
     expected = {"curation", "agreement", "aggregation", "benchmarks", "bon"}
+    expected |= {"probes", "guard", "abtest", "drift"}
     if demo.embedded:
         expected |= {"training", "calibration"}
     assert expected <= set(console)
@@ -227,11 +232,120 @@ def test_links_resolve(demo: Demo) -> None:
     sections = _page_sections(page)
     for key in ("curation", "agreement", "aggregation", "benchmarks", "bon"):
         assert 'class="runs"' in sections[key], key
+    for key in ("probes", "guard", "abtest", "drift"):
+        assert 'class="runs"' in sections[key], key
     # Every eval run's own page is linked from its cell.
     for folder in json.loads((demo.out / "demo.json").read_text())["stages"]["eval"].values():
         for run in (demo.out / folder).iterdir():
             if run.is_dir():
                 assert f'href="{folder}/{run.name}/report.html"' in page
+
+
+def _estimate(est: dict[str, object], sign: bool = False) -> str:
+    fmt = "{:+.3f}" if sign else "{:.3f}"
+    low, high = est["ci"]  # type: ignore[misc]
+    return f"{fmt.format(est['value'])} [{fmt.format(low)}, {fmt.format(high)}]"
+
+
+def _run_doc(demo: Demo, stage: str) -> dict[str, object]:
+    folder = json.loads((demo.out / "demo.json").read_text())["stages"][stage]
+    return json.loads((demo.out / folder / "results.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_probe_table_shows_the_probe_run(demo: Demo) -> None:
+    """Every (probe, RM) row of the page is the probe run's preference rate and controlled
+    shift with their CIs and its flag; the trained RM (or both baselines) and baseline:length
+    are the RMs probed."""
+    page = (demo.out / "report.html").read_text(encoding="utf-8")
+    head, rows = _table(page, "probes")
+    assert head == ["probe", "RM", "pairs", "prefers variant", "controlled shift", "flag"]
+    doc = _run_doc(demo, "probe")
+    models = {m["spec"]: m for m in doc["models"]}  # type: ignore[attr-defined]
+    expected = ["builtin:demo", "baseline:length"] if demo.embedded else None
+    if expected:
+        assert list(models) == expected
+    assert "baseline:length" in models
+    assert len(rows) == len(doc["probes"]) * len(models)  # type: ignore[arg-type]
+    for probe, spec, pairs, prefers, shift, flag in rows:
+        r = models[spec]["probes"][probe]
+        assert pairs == str(doc["probes"][probe]["n_pairs"])  # type: ignore[index]
+        assert prefers == _estimate(r["preference"])
+        assert shift == _estimate(r["controlled_shift"], sign=True)
+        assert flag == ("flagged" if r["flagged"] else "-")
+
+
+def test_guard_table_shows_the_guard_run(demo: Demo) -> None:
+    page = (demo.out / "report.html").read_text(encoding="utf-8")
+    _, rows = _table(page, "guard")
+    doc = _run_doc(demo, "guard")
+    n = doc["n_items"]
+    checks = {c["name"]: c for c in doc["checks"]}  # type: ignore[attr-defined]
+    overall = doc["overall"]
+    for name, _type, _action, tripped, rate in rows:
+        if name.startswith("policy: "):
+            what = name.removeprefix("policy: ")
+            count = overall[f"n_{what}"]  # type: ignore[index]
+            est = overall[{"blocked": "block_rate", "flagged": "flag_rate"}[what]]["all"]  # type: ignore[index]
+        else:
+            count, est = checks[name]["n_tripped"], checks[name]["trip_rate"]["all"]
+        assert tripped == f"{count} of {n}"
+        assert rate == _estimate(est)
+    assert [r[0] for r in rows] == [*checks, "policy: blocked", "policy: flagged"]
+
+
+def test_abtest_table_shows_the_replay(demo: Demo) -> None:
+    page = (demo.out / "report.html").read_text(encoding="utf-8")
+    head, rows = _table(page, "abtest")
+    doc = _run_doc(demo, "abtest")
+    assert head[2:4] == doc["preregistration"]["arms"]  # type: ignore[index]
+    metrics = {m["name"]: m for m in doc["metrics"]}  # type: ignore[attr-defined]
+    assert [r[0] for r in rows] == ["above_median", "rm_score"]
+    for name, _test, control, treatment, diff, p, result in rows:
+        m = metrics[name]
+        assert control == f"{m['mean_control']:.3f}"
+        assert treatment == f"{m['mean_treatment']:.3f}"
+        assert diff == _estimate(m["difference"], sign=True)
+        assert p == f"{m['p_adjusted']:.3g}"
+        assert (result == "better") == (m["significant"] and m["difference"]["value"] > 0)
+    decision = doc["decision"]["decision"]  # type: ignore[index]
+    section = _page_sections(page)["abtest"]
+    assert f"decision: {decision} (" in _plain(section)
+    # The pre-registration on the page is the file the demo wrote before the replay.
+    from rewardkit.abtest import load_prereg
+
+    inputs = json.loads((demo.out / "demo.json").read_text())["abtest_inputs"]
+    sha = load_prereg(demo.out / inputs / "prereg.yaml").sha256
+    assert doc["preregistration"]["sha256"] == sha  # type: ignore[index]
+    assert f"sha256 {sha[:12]}" in section
+
+
+def test_drift_tables_show_the_monitor_run(demo: Demo) -> None:
+    page = (demo.out / "report.html").read_text(encoding="utf-8")
+    drift = json.loads((demo.out / "demo.json").read_text())["drift"]
+    _, rows = _table(page, "drift")
+    keys = ("score_shift", "domain_mix", "accuracy_drop")
+    assert [r[0] for r in rows] == [k.replace("_", " ") for k in keys]
+    for row, key in zip(rows, keys, strict=True):
+        found = drift["found"][key]
+        assert row[2] == str(drift["planted"]["drift_at"])
+        assert row[3] == ("not found" if found is None else str(found))
+    doc = _run_doc(demo, "drift")
+    _, alerts = _table(page, "alerts")
+    assert len(alerts) == len(doc["alerts"])  # type: ignore[arg-type]
+    for row, a in zip(alerts, doc["alerts"], strict=True):  # type: ignore[call-overload]
+        assert row[:3] == [a["metric"], a["segment"], str(a["window"])]
+        assert row[3] == f"{a['effect']:.3f}"
+        assert row[5] == f"{a['p_adjusted']:.3g}"
+
+
+def test_using_the_rm_box_names_the_readme_sections(demo: Demo) -> None:
+    page = (demo.out / "report.html").read_text(encoding="utf-8")
+    box = re.search(r'<aside id="using".*?</aside>', page, flags=re.S)
+    assert box
+    assert 'href="#using"' in page
+    text = _plain(box[0])
+    for needle in ("rewardkit rl ppo", "TRL", "verl", "OpenRLHF", "rewardkit serve", "judge"):
+        assert needle in text, needle
 
 
 def test_page_is_the_same_for_the_same_documents(demo: Demo) -> None:
@@ -296,3 +410,15 @@ def test_page_fits_1280_px_in_chromium(demo: Demo, tmp_path: Path) -> None:
     assert int(width[1]) <= 1280
     for key, _ in SECTIONS:
         assert f'<section id="{key}">' in dom
+
+
+def test_the_using_box_names_readme_sections() -> None:
+    from rewardkit.report.html.pipeline_checks import USING_THE_RM
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    headings = {
+        line.lstrip("#").strip().replace("`", "")
+        for line in readme.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    }
+    assert [title for title, _ in USING_THE_RM if title not in headings] == []

@@ -23,3 +23,8 @@ def picky(prompts: Sequence[object], responses: Sequence[str]) -> list[float]:
     if "boom" in responses:
         raise RuntimeError("boom")
     return [float("nan") if r == "nan" else float(len(r)) for r in responses]
+
+
+def prompt_aware(prompts: Sequence[object], responses: Sequence[str]) -> list[float]:
+    """1000 per prompt character plus the response length: a split in the wrong place shows."""
+    return [1000.0 * len(str(p)) + len(r) for p, r in zip(prompts, responses, strict=True)]

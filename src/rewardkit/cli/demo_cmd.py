@@ -18,6 +18,8 @@ from rich.table import Table
 from rewardkit.cli.app import app, console, warn
 from rewardkit.jobs.demo import REPORT_FILE, DemoObserver, DemoOptions, run_demo
 from rewardkit.report import metrics_table
+from rewardkit.report.html import pipeline_bench as bench
+from rewardkit.report.html import pipeline_checks as checks
 from rewardkit.report.html import pipeline_data as grids
 from rewardkit.report.html.pipeline_data import Grid, ModelRuns
 
@@ -85,8 +87,8 @@ class ConsoleObserver(DemoObserver):
         gap_reference: Mapping[str, str],
     ) -> None:
         console.print(metrics_table(headline, title))
-        console.print(_console_table(grids.pair_accuracy_grid(models, gap_reference)))
-        console.print(_console_table(grids.overall_grid(models)))
+        console.print(_console_table(bench.pair_accuracy_grid(models, gap_reference)))
+        console.print(_console_table(bench.overall_grid(models)))
 
     def bon(self, results: Mapping[str, Any]) -> None:
         from rewardkit.cli.bon_cmd import gamma_table
@@ -100,6 +102,24 @@ class ConsoleObserver(DemoObserver):
                 0.95,
             )
         )
+
+    def probed(self, results: Mapping[str, Any]) -> None:
+        console.print(_console_table(checks.probe_grid(results)))
+
+    def guarded(self, results: Mapping[str, Any]) -> None:
+        console.print(_console_table(checks.guard_grid(results)))
+
+    def abtested(self, results: Mapping[str, Any]) -> None:
+        console.print(_console_table(checks.abtest_grid(results)))
+        console.print(checks.abtest_summary(results), highlight=False, soft_wrap=True)
+
+    def drifted(
+        self, results: Mapping[str, Any], planted: Mapping[str, Any], found: Mapping[str, Any]
+    ) -> None:
+        drift = {"planted": planted, "found": found}
+        console.print(_console_table(checks.drift_grid(drift)))
+        console.print(checks.drift_summary(drift, results), highlight=False, soft_wrap=True)
+        console.print(_console_table(checks.alerts_grid(results)))
 
     def warn(self, message: str) -> None:
         warn(message)
@@ -120,7 +140,10 @@ def demo_command(
     """Generate the demo dataset; curate it (dedup, leak-free stratified split with held-out
     domains, audit); check agreement of its simulated annotation campaign and aggregate it into
     one reward per response (compared with the ground truth); train an embedding RM on the
-    training prompts; evaluate it against the baselines on held-out prompts and domains."""
+    training prompts; evaluate it against the baselines on held-out prompts and domains;
+    best-of-N gamma; bias probes of the RM; a guard policy over the responses; a
+    pre-registered A/B replay of best-of-4 by the RM against a random candidate; drift
+    monitoring of simulated traffic with planted drift."""
     console.print(
         f"report: {out / REPORT_FILE} (written at the end; every run also has its own report.html)",
         soft_wrap=True,

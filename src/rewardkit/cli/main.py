@@ -9,6 +9,7 @@ import warnings
 from rich.markup import escape
 
 from rewardkit.cli import (  # noqa: F401  (register the commands)
+    abtest_cmd,
     annotations_cmd,
     bon_cmd,
     cache_cmd,
@@ -18,8 +19,12 @@ from rewardkit.cli import (  # noqa: F401  (register the commands)
     data_cmd,
     demo_cmd,
     eval_cmd,
+    guard_cmd,
     judge_cmd,
+    monitor_cmd,
+    probe_cmd,
     report_cmd,
+    rl_cmd,
     serve_cmd,
     train_cmd,
 )

@@ -112,6 +112,12 @@ def serve_command(
     ),
     allow_python: bool | None = ALLOW_PYTHON,
     config: Path | None = typer.Option(None, "--config", help="YAML file of the serve options."),
+    guard: Path | None = typer.Option(
+        None,
+        "--guard",
+        help="Guard policy YAML (see configs/guard.yaml): /get_reward subtracts a blocked "
+        "response's penalty and reports the guard's decisions; /score reports them.",
+    ),
 ) -> None:
     """Serve a reward model over HTTP: POST /get_reward (OpenRLHF's remote RM protocol),
     POST /score (native items, pair probabilities), GET /health, GET /metrics (Prometheus).
@@ -168,6 +174,8 @@ def serve_command(
             f"listening on {cfg.host} without --token-file: anyone who reaches this port can "
             "use the model"
         )
+    if cfg.ray and guard is not None:
+        raise ConfigError("--guard is not supported with --ray yet; serve without --ray")
     if cfg.ray:
         from rewardkit.serve.ray_app import serve_ray
 
@@ -178,4 +186,13 @@ def serve_command(
         return
     from rewardkit.serve.run import serve_http
 
-    serve_http(cfg, spec=spec, calibrator=calibrator, token=token)
+    policy = None
+    if guard is not None:
+        from rewardkit.calibration.serialize import load_calibrator
+        from rewardkit.guard import load_policy
+        from rewardkit.guard.base import BuildContext
+
+        context = BuildContext(load_calibrator=load_calibrator)
+        policy = load_policy(guard, allow_python=bool(allow_python), context=context)
+        err_console.print(f"guard: {', '.join(policy.names())}", highlight=False, markup=False)
+    serve_http(cfg, spec=spec, calibrator=calibrator, token=token, guard=policy)

@@ -5,7 +5,10 @@ domains, audit) -> agreement and aggregation of the training split's annotations
 against the simulated ground truth) -> an embedding RM trained on the aggregated training
 labels, calibrated on the validation split and installed as ``builtin:demo`` -> evaluation with
 CIs on the test prompts, the held-out domains and the annotated test pairs, against two
-baselines -> best-of-N overoptimization (gamma) against the simulated true reward.
+baselines -> best-of-N overoptimization (gamma) against the simulated true reward -> bias
+probes of the RM, a guard policy over the responses, a pre-registered A/B replay (best-of-4
+by the RM against a random candidate) and drift monitoring of simulated traffic with planted
+drift (:mod:`rewardkit.jobs.demo_checks`).
 
 It writes ``OUT/demo.json`` (settings, each stage's run folder, the truth check) and renders
 ``OUT/report.html``, the whole pipeline on one page, from the documents the stages wrote. It
@@ -32,6 +35,7 @@ from rewardkit.jobs.demo_data import (
     candidates_file,
     gap_references,
     has_rows,
+    probe_source,
     write_pairs,
 )
 from rewardkit.jobs.suite import SuiteRun, run_suite
@@ -122,6 +126,20 @@ class DemoObserver:
 
     def bon(self, results: Mapping[str, Any]) -> None:
         """The best-of-N run's ``results.json``."""
+
+    def probed(self, results: Mapping[str, Any]) -> None:
+        """The bias probes' ``results.json``."""
+
+    def guarded(self, results: Mapping[str, Any]) -> None:
+        """The guard run's ``results.json``."""
+
+    def abtested(self, results: Mapping[str, Any]) -> None:
+        """The A/B replay's ``results.json``."""
+
+    def drifted(
+        self, results: Mapping[str, Any], planted: Mapping[str, Any], found: Mapping[str, Any]
+    ) -> None:
+        """The drift monitor's ``results.json``, the planted drift and what the alerts found."""
 
     def warn(self, message: str) -> None:
         """A stage was skipped or had too little data."""
@@ -250,6 +268,68 @@ def _bon(
     observer.bon(run.results_json)
 
 
+def _checks(
+    opts: DemoOptions,
+    split_dir: Path,
+    candidates: Path | None,
+    specs: list[str],
+    config: EvalConfig,
+    stages: dict[str, Any],
+    skipped: dict[str, str],
+    observer: DemoObserver,
+) -> dict[str, Any]:
+    """Bias probes of the best RM (and baseline:length) on the held-out pairs, the guard policy
+    over every generated response, the A/B replay of best-of-4 by the best RM against a
+    random candidate, and drift monitoring of simulated traffic; records each stage's run
+    folder (or why it was skipped) and returns the drift check for ``demo.json``."""
+    from rewardkit.jobs.demo_checks import (
+        ABTEST_INPUTS,
+        probe_models,
+        run_demo_drift,
+        run_demo_guard,
+        run_demo_probes,
+        run_demo_replay,
+    )
+
+    out = opts.out
+    source = probe_source(
+        split_dir / "test" / "preferences.jsonl", out / "data" / "preferences.probe.jsonl"
+    )
+    stages["probe"] = stages["guard"] = stages["abtest"] = stages["drift"] = None
+    if source is None:
+        skipped["probe"] = "no held-out test pairs at this size (use more --prompts)"
+        observer.warn(f"bias probes: {skipped['probe']}")
+    else:
+        observer.probed(
+            run_demo_probes(source, probe_models(specs), out / "runs" / "probe", config)
+        )
+        stages["probe"] = "runs/probe"
+    observer.guarded(
+        run_demo_guard(
+            out / "data" / "responses.jsonl",
+            out / "guard-policy.yaml",
+            out / "runs" / "guard",
+            opts.seed,
+            opts.bootstrap,
+        )
+    )
+    stages["guard"] = "runs/guard"
+    if candidates is None:
+        skipped["abtest"] = "no test prompts at this size (use more --prompts)"
+        observer.warn(f"A/B replay: {skipped['abtest']}")
+    else:
+        observer.abtested(
+            run_demo_replay(
+                candidates, specs[0], out / ABTEST_INPUTS, out / "runs" / "abtest", config
+            )
+        )
+        stages["abtest"] = "runs/abtest"
+    results, planted, found = run_demo_drift(out / "runs" / "drift", opts.seed, opts.bootstrap)
+    observer.drifted(results, planted, found)
+    stages["drift"] = "runs/drift/monitor"
+    return {"planted": planted, "found": found, "traffic": "runs/drift/traffic"}
+
+
 def _write_demo_json(out: Path, document: Mapping[str, Any]) -> None:
     """``OUT/demo.json``: the demo's settings, the folder of each stage's run (relative to
     OUT), the truth check and what was skipped; the one-page report reads it."""
@@ -352,6 +432,7 @@ def run_demo(opts: DemoOptions, observer: DemoObserver | None = None) -> DemoRun
         skipped["bon"] = "no test prompts at this size (use more --prompts)"
     else:
         _bon(candidates, specs, out / "runs" / "bon", config, observer)
+    drift = _checks(opts, split_dir, candidates, specs, config, stages, skipped, observer)
     write_leaderboard(
         [suites[spec].runs[first].run_dir for spec in specs],
         out / "leaderboard.html",
@@ -374,6 +455,9 @@ def run_demo(opts: DemoOptions, observer: DemoObserver | None = None) -> DemoRun
             "headline": {"model": best, "benchmark": first},
             "gap_reference": gap_reference,
             "candidates": None if candidates is None else "data/candidates.jsonl",
+            "guard_policy": "guard-policy.yaml",
+            "abtest_inputs": None if candidates is None else "abtest",
+            "drift": drift,
         },
     )
     report = write_pipeline_page(out, out / REPORT_FILE)

@@ -17,6 +17,7 @@ __all__ = [
     "candidates_file",
     "gap_references",
     "has_rows",
+    "probe_source",
     "write_pairs",
 ]
 
@@ -56,6 +57,28 @@ def annotated_pairs(part_dir: Path, out_file: Path, seed: int) -> Path:
         AggregationConfig(seed=seed),
     )
     return write_pairs(result, part_dir, out_file)
+
+
+def probe_source(preferences: Path, out_file: Path) -> Path | None:
+    """The first pair of each prompt of ``preferences`` (the held-out test pairs): the source
+    pairs of the demo's bias probes, one per prompt to keep the probe run to seconds. None when
+    ``preferences`` has no rows."""
+    import json
+
+    from rewardkit.runs import write_text
+
+    if not has_rows(preferences):
+        return None
+    seen: set[str] = set()
+    kept = []
+    for line in preferences.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            prompt_id = str(json.loads(line)["prompt_id"])
+            if prompt_id not in seen:
+                seen.add(prompt_id)
+                kept.append(line + "\n")
+    write_text(out_file, "".join(kept))
+    return out_file
 
 
 def candidates_file(split_dir: Path, out_file: Path) -> Path | None:

@@ -29,6 +29,7 @@ from rewardkit.data.records import Prompt
 from rewardkit.data.safe_json import parse_json
 from rewardkit.errors import ConfigError, DataError, RewardkitError
 from rewardkit.models.hf_common import prompt_as_text
+from rewardkit.models.http_client import rewards_body
 from rewardkit.models.http_transport import HTTPFailure, post
 from rewardkit.models.options import HTTPOptions
 from rewardkit.models.spec import ModelSpec
@@ -193,9 +194,13 @@ class HTTPRewardModel:
         )
 
     def score(self, prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
-        queries = self.queries(prompts, responses)
-        body = json.dumps({"query": queries}).encode("utf-8")
-        raw = self._post(body, len(queries))
+        # OpenRLHF's ``query`` (prompt + separator + response) and the explicit pairs beside
+        # it: a server that reads the pairs (rewardkit serve; OpenRLHF >= 0.5.8 reads
+        # ``prompts``) need not split the query, which a newline in the prompt would break.
+        payload = rewards_body(prompts, responses, self.options.query_separator)
+        payload["query"] = self.queries(prompts, responses)
+        body = json.dumps(payload).encode("utf-8")
+        raw = self._post(body, len(responses))
         return parse_rewards(raw, self.url, len(responses))
 
     def fingerprint(self) -> str:

@@ -1,5 +1,6 @@
-"""Reward models as optimisation targets: best-of-n overoptimization and gamma."""
+"""Reward models as optimisation targets: best-of-n overoptimization and gamma; PPO."""
 
 from rewardkit.rl.bon import BonConfig
+from rewardkit.rl.ppo import PPOConfig
 
-__all__ = ["BonConfig"]
+__all__ = ["BonConfig", "PPOConfig"]

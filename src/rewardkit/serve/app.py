@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 
 from rewardkit.data.records import PreferenceItem
 from rewardkit.errors import RewardkitError
+from rewardkit.guard import GuardItem, GuardPolicy
 from rewardkit.models.protocol import RewardModel
 from rewardkit.models.spec import ModelSpec
 from rewardkit.serve.batcher import DynamicBatcher, QueueFull, ShuttingDown
@@ -93,8 +94,10 @@ class _Service:
         model: RewardModel,
         calibrator: ProbabilityMap | None,
         token: str | None,
+        guard: GuardPolicy | None = None,
     ) -> None:
         self.config = config
+        self.guard = guard
         self.fingerprint = model.fingerprint()
         self.calibrator = calibrator
         self.probability = probability_name(spec, calibrator)
@@ -198,14 +201,46 @@ class _Service:
             PreferenceItem(id=str(i), prompt=p, chosen=(r,), rejected=())
             for i, (p, r) in enumerate(zip(pairs.prompts, pairs.responses, strict=True))
         ]
-        rewards = (await self.scores(items)).tolist()
-        return JSONResponse({"rewards": rewards, "scores": rewards, "extra_logs": {}})
+        scores = await self.scores(items)
+        if self.guard is None:
+            rewards = scores.tolist()
+            return JSONResponse({"rewards": rewards, "scores": rewards, "extra_logs": {}})
+        checked = await self.guarded(pairs.prompts, pairs.responses)
+        rewards = (scores - np.array([g["penalty"] for g in checked])).tolist()
+        return JSONResponse(
+            {
+                "rewards": rewards,
+                "scores": rewards,
+                "raw_rewards": scores.tolist(),
+                "guard": checked,
+                "extra_logs": {},
+            }
+        )
+
+    async def guarded(self, prompts: Sequence[Any], responses: Sequence[str]) -> list[Any]:
+        """The guard policy's decision on each response: blocked, flagged, penalty, reasons."""
+        assert self.guard is not None
+        items = [
+            GuardItem(r, prompt=p if isinstance(p, str) else str(p))
+            for p, r in zip(prompts, responses, strict=True)
+        ]
+        res = await asyncio.to_thread(self.guard.run, items)
+        return [
+            {"blocked": bool(b), "flagged": bool(f), "penalty": float(pen), "reasons": why}
+            for b, f, pen, why in zip(
+                res.blocked, res.flagged, res.penalties, res.reasons, strict=True
+            )
+        ]
 
     async def score(self, request: Request) -> Response:
         items = parse_score(await self.body(request))
         scores = await self.scores(items)
         rows = []
         start = 0
+        verdicts: list[Any] = []
+        if self.guard is not None:
+            flat = [(it.prompt, r) for it in items for r in it.responses]
+            verdicts = await self.guarded([p for p, _ in flat], [r for _, r in flat])
         for it in items:
             chosen = scores[start : start + len(it.chosen)]
             rejected = scores[start + len(it.chosen) : start + len(it.responses)]
@@ -220,6 +255,12 @@ class _Service:
                     else pair_probabilities(chosen, rejected, self.calibrator),
                 }
             )
+            if verdicts:  # scores stay raw here; the guard's decisions sit beside them
+                mine = verdicts[start - len(it.responses) : start]
+                rows[-1]["guard"] = {
+                    "chosen": mine[: len(it.chosen)],
+                    "rejected": mine[len(it.chosen) :],
+                }
         return JSONResponse(
             {"model": self.fingerprint, "probability": self.probability, "items": rows}
         )
@@ -236,9 +277,12 @@ def create_app(
     model: RewardModel | None = None,
     calibrator: ProbabilityMap | None = None,
     token: str | None = None,
+    guard: GuardPolicy | None = None,
 ) -> FastAPI:
     """The reward server for ``config.model`` (loaded here unless ``model`` is given; parsed
-    with ``model_options`` unless the caller parsed it already as ``spec``).
+    with ``model_options`` unless the caller parsed it already as ``spec``). With ``guard``,
+    ``/get_reward`` subtracts each blocked response's penalty from its reward and reports the
+    guard's decisions (``guard``, ``raw_rewards``); ``/score`` adds them beside raw scores.
 
     The batcher starts with the app's lifespan (or earlier through ``app.state.service``) and
     drains on shutdown: every queued request is answered before the app stops.
@@ -251,7 +295,7 @@ def create_app(
     shown: ModelSpec | str = config.model
     if model is None:
         shown, model = load_served_model(spec or config.model, model_options)
-    service = _Service(config, shown, model, calibrator, token)
+    service = _Service(config, shown, model, calibrator, token, guard)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

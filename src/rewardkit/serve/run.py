@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Any
 
 from rewardkit.errors import MissingExtraError
+from rewardkit.guard import GuardPolicy
 from rewardkit.models.spec import ModelSpec
 from rewardkit.serve.app import create_app
 from rewardkit.serve.scorer import ProbabilityMap
@@ -36,13 +37,19 @@ def serve_http(
     spec: ModelSpec | None = None,
     calibrator: ProbabilityMap | None = None,
     token: str | None = None,
+    guard: GuardPolicy | None = None,
 ) -> None:
     """Load the model, start the batcher (so a bad cache path fails here, in one line), then
     serve until stopped. ``spec`` is ``config.model`` as the caller parsed it (then
     ``model_options`` stays None); without it the model is parsed here with ``model_options``."""
     uvicorn = _uvicorn()
     app = create_app(
-        config, model_options=model_options, spec=spec, calibrator=calibrator, token=token
+        config,
+        model_options=model_options,
+        spec=spec,
+        calibrator=calibrator,
+        token=token,
+        guard=guard,
     )
     app.state.service.start()
     server = uvicorn.Server(

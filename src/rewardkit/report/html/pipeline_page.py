@@ -2,7 +2,10 @@
 
 Curation (dedup, split sizes, audit flags), agreement per criterion against its target,
 aggregation against the simulated ground truth, the training curve, calibration before and
-after, the benchmarks with the robustness gap, and best-of-N gamma with its plot. Each section
+after, the benchmarks with the robustness gap, best-of-N gamma with its plot, the bias-probe
+fingerprint, the guard policy's rates, the pre-registered A/B replay, the drift planted in
+simulated traffic against the alerts, and a box pointing to what the demo does not run (PPO,
+the RL-engine bridges, serving, judges). Each section
 links to its run's own page (``report.html``) or, for stages that write none, to its documents.
 Everything is rendered from the documents that
 :func:`~rewardkit.report.html.pipeline_data.load_pipeline` reads, with the same formatted cells
@@ -11,30 +14,39 @@ the demo prints; nothing is computed and no model is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from rewardkit.report.html.page import document, table
+from rewardkit.report.html.page import document
+from rewardkit.report.html.pipeline_bench import gamma_grid, overall_grid, pair_accuracy_grid
+from rewardkit.report.html.pipeline_checks import (
+    abtest_section,
+    drift_section,
+    guard_section,
+    probe_section,
+    using_box,
+)
 from rewardkit.report.html.pipeline_data import (
-    Grid,
     Pipeline,
     agreement_grid,
     audit_grid,
     calibration_grid,
     calibration_summary,
     curation_summary,
-    gamma_grid,
     history_grid,
     load_pipeline,
     metrics_grid,
-    overall_grid,
-    pair_accuracy_grid,
     train_summary,
     truth_grid,
 )
+from rewardkit.report.html.pipeline_html import grid_html as _grid
+from rewardkit.report.html.pipeline_html import line as _line
+from rewardkit.report.html.pipeline_html import links as _links
+from rewardkit.report.html.pipeline_html import note as _note
+from rewardkit.report.html.pipeline_html import skipped as _skipped
 from rewardkit.report.html.pipeline_svg import loss_curves, target_intervals
 from rewardkit.report.html.run_doc import estimate
 from rewardkit.runs.atomic import write_text
@@ -49,60 +61,11 @@ SECTIONS = (
     ("calibration", "Calibration"),
     ("benchmarks", "Benchmarks and robustness gap"),
     ("bon", "Best-of-N overoptimization"),
+    ("probes", "Bias probes"),
+    ("guard", "Guardrails"),
+    ("abtest", "A/B replay"),
+    ("drift", "Drift monitoring"),
 )
-
-_CLASSES = {
-    "FLAG": "bad",
-    "pass": "ok",
-    "meets target": "ok",
-    "below target": "bad",
-    "CI straddles target": "tie",
-}
-
-
-def _cell(text: str, href: str) -> str:
-    body = escape(text)
-    if text in _CLASSES:
-        body = f'<span class="{_CLASSES[text]}">{body}</span>'
-    return f'<a href="{escape(quote(href))}">{body}</a>' if href else body
-
-
-def _grid(grid: Grid, table_id: str = "") -> str:
-    rows = [
-        [
-            _cell(c, grid.links[i][j] if grid.links and j < len(grid.links[i]) else "")
-            for j, c in enumerate(row)
-        ]
-        for i, row in enumerate(grid.rows)
-    ]
-    return f"<h3>{escape(grid.title)}</h3>" + table(
-        list(grid.header), rows, numeric=list(grid.numeric), table_id=table_id
-    )
-
-
-def _links(out: Path, paths: Sequence[tuple[str, str]]) -> str:
-    """Links to the files that exist, relative to the page."""
-    items = [
-        f'<a href="{escape(quote(path))}">{escape(label)}</a>'
-        for label, path in paths
-        if path and (out / path).exists()
-    ]
-    if not items:
-        return ""
-    return f'<p class="runs">Own page and documents: {" · ".join(items)}</p>'
-
-
-def _note(text: str) -> str:
-    return f'<p class="note">{text}</p>'
-
-
-def _line(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
-
-
-def _skipped(stage: str, p: Pipeline) -> str:
-    reason = (p.demo.get("skipped") or {}).get(stage, "this stage did not run")
-    return _note(f"Skipped: {escape(str(reason))}.")
 
 
 def _curation(out: Path, p: Pipeline) -> str:
@@ -328,6 +291,10 @@ _RENDER = {
     "calibration": _calibration,
     "benchmarks": _benchmarks,
     "bon": _bon,
+    "probes": probe_section,
+    "guard": guard_section,
+    "abtest": abtest_section,
+    "drift": drift_section,
 }
 
 
@@ -362,7 +329,10 @@ def render_pipeline_page(out: Path) -> str:
         for k in ("seed", "prompts", "bootstrap", "embed")
         if k in cfg
     )
-    nav = " · ".join(f'<a href="#{key}">{escape(title)}</a>' for key, title in SECTIONS)
+    nav = " · ".join(
+        f'<a href="#{key}">{escape(title)}</a>'
+        for key, title in (*SECTIONS, ("using", "Using the RM"))
+    )
     body = [
         f'<dl class="meta">{meta}</dl>' if meta else "",
         _note(
@@ -374,6 +344,7 @@ def render_pipeline_page(out: Path) -> str:
     ]
     for key, title in SECTIONS:
         body.append(f'<section id="{key}"><h2>{escape(title)}</h2>{_RENDER[key](out, p)}</section>')
+    body.append(using_box())
     return document("rewardkit demo: the pipeline on one page", "\n".join(body))
 
 
