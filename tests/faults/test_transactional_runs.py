@@ -230,3 +230,21 @@ def test_a_disk_full_model_save_leaves_no_model_that_loads(
     assert (out / MARKER).exists()
     assert _files(out)["head.safetensors"] != before["head.safetensors"]
     load_model(f"embed:{out}")
+
+
+def test_curation_commands_replace_only_their_own_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _pairs(tmp_path / "pairs.jsonl")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me")
+    code, err = _cli(capsys, "data", "dedup", "--data", str(data), "--out", str(notes))
+    assert code == 2
+    assert "is not a rewardkit dedup output; refusing to replace it" in err
+    assert _files(notes) == {"todo.txt": b"keep me"}
+    out = tmp_path / "dedup"
+    for _ in range(2):  # a rerun replaces its own earlier output
+        assert _cli(capsys, "data", "dedup", "--data", str(data), "--out", str(out))[0] == 0
+    assert verify_output(out, "dedup")["complete"] is True
+    assert sorted(_files(out)) == [MARKER, "dedup.json", "pairs.dedup.jsonl"]

@@ -175,3 +175,19 @@ def test_folders_without_a_marker_pass_unchecked(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text("{}")
     assert verify_output(tmp_path) == {}
     verify_member(tmp_path / "results.json")
+
+
+def test_an_os_error_names_the_file_where_it_would_land(tmp_path: Path) -> None:
+    import errno
+
+    final = tmp_path / "run"
+
+    def fails() -> None:
+        with StagedOutput(final, "eval") as out:
+            raise OSError(errno.ENOSPC, "No space left on device", str(out.path / "a.json"))
+
+    with pytest.raises(OSError, match="No space left on device") as info:
+        fails()
+    assert info.value.filename == str(final / "a.json")
+    assert info.value.errno == errno.ENOSPC
+    assert not staging_root(final).exists()

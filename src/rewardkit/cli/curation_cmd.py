@@ -51,10 +51,8 @@ def dedup_command(
 ) -> None:
     """Remove exact (after normalisation) and near-duplicate prompts (MinHash LSH); every
     removed item is listed in dedup.json with what it duplicates and how similar it is."""
-    from rewardkit.curation.dedup import DedupConfig, dedup_preferences
-    from rewardkit.data.load import load_preferences
-    from rewardkit.data.writers import write_preferences
-    from rewardkit.runs import write_json
+    from rewardkit.curation.dedup import DedupConfig
+    from rewardkit.jobs.curate import run_dedup
 
     cfg = load_config(
         DedupConfig,
@@ -66,16 +64,11 @@ def dedup_command(
             "num_perm": num_perm,
         },
     )
-    loaded = load_preferences(data, layout=layout, split=split, skip_invalid=bool(skip_invalid))
-    data_notes(loaded.report.warnings)
-    items = loaded.items
-    kept, result = dedup_preferences(items, cfg)
-    stem = data.name.split(".")[0]
-    write_preferences(kept, out / f"{stem}.dedup.jsonl")
-    write_json(out / "dedup.json", result.to_json())
+    run = run_dedup(data, out, cfg, layout=layout, split=split, skip_invalid=bool(skip_invalid))
+    data_notes(run.warnings)
     console.print(
-        f"{len(items)} items, {len(kept)} kept; prompts removed: {result.n_exact} "
-        f"exact and {result.n_near} near duplicates (dedup.json)",
+        f"{run.n_items} items, {run.n_kept} kept; prompts removed: {run.result.n_exact} "
+        f"exact and {run.result.n_near} near duplicates (dedup.json)",
         highlight=False,
     )
     console.print(f"output: {out}", soft_wrap=True)
@@ -107,15 +100,8 @@ def split_command(
 ) -> None:
     """Group-aware, domain-stratified split with domain holdouts; writes the split files and a
     manifest of their ids and hashes."""
-    from functools import partial
-
-    from rewardkit.curation.dedup import DedupConfig, find_leaks
-    from rewardkit.curation.splits import (
-        SplitConfig,
-        read_table,
-        split_demo_folder,
-        text_leak_finder,
-    )
+    from rewardkit.curation.splits import SplitConfig
+    from rewardkit.jobs.curate import run_split
 
     cfg = load_config(
         SplitConfig,
@@ -128,17 +114,7 @@ def split_command(
             "n_holdout_domains": holdout_domains,
         },
     )
-    finder = None
-    if leak_check:
-        from rewardkit.jobs.curate import require_columns
-
-        prompts = read_table(data_dir / "prompts.jsonl")
-        require_columns(prompts, ("prompt_id", "domain", "prompt"), data_dir / "prompts.jsonl")
-        text_of = dict(
-            zip(prompts["prompt_id"].astype(str), prompts["prompt"].astype(str), strict=True)
-        )
-        finder = text_leak_finder(text_of, partial(find_leaks, config=DedupConfig()))
-    manifest = split_demo_folder(data_dir, out, cfg, leaks=finder)
+    manifest = run_split(data_dir, out, cfg, leak_check=leak_check)
     console.print(f"split manifest: {manifest}", soft_wrap=True)
 
 
@@ -149,13 +125,10 @@ def audit_command(
 ) -> None:
     """Coverage, source mix, annotator load and leniency, label distributions and length bias;
     each check states its threshold and passes or flags."""
-    from rewardkit.curation.audit import audit_demo_folder
-    from rewardkit.runs import write_json
+    from rewardkit.jobs.curate import run_audit
 
-    report = audit_demo_folder(data_dir)
+    report = run_audit(data_dir, out)
     console.print(audit_table(report))
-    if out is not None:
-        write_json(out / "audit.json", report.to_dict())
     if not report.passed:
         warn(
             f"{len(report.flagged)} check(s) flagged: " + ", ".join(c.name for c in report.flagged)

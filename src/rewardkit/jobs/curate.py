@@ -35,6 +35,7 @@ from rewardkit.curation.splits import (
     partition_tables,
     preference_prompt_ids,
     read_table,
+    split_demo_folder,
     text_leak_finder,
     write_split,
 )
@@ -213,3 +214,69 @@ def _curate(data_dir: Path, out: Path, config: CurateConfig, progress: bool | No
     return CurateRun(
         out=out, dedup=found, split_manifest=split_manifest, audit=report, manifest=manifest
     )
+
+
+@dataclass(frozen=True)
+class DedupRun:
+    """What ``rewardkit data dedup`` wrote: the kept items' file and the dedup result."""
+
+    out: Path
+    kept_file: Path
+    n_items: int
+    n_kept: int
+    result: DedupResult
+    warnings: tuple[str, ...]
+
+
+def run_dedup(
+    data: Path,
+    out: Path,
+    config: DedupConfig,
+    *,
+    layout: str | None = None,
+    split: str | None = None,
+    skip_invalid: bool = False,
+) -> DedupRun:
+    """Drop exact and near-duplicate prompts of preference data; write the kept items
+    (``<stem>.dedup.jsonl``) and ``dedup.json`` to ``out``, transactionally."""
+    from rewardkit.curation.dedup import dedup_preferences
+    from rewardkit.data.load import load_preferences
+    from rewardkit.data.writers import write_preferences
+
+    loaded = load_preferences(data, layout=layout, split=split, skip_invalid=skip_invalid)
+    kept, result = dedup_preferences(loaded.items, config)
+    name = f"{data.name.split('.')[0]}.dedup.jsonl"
+    with StagedOutput(out, "dedup") as stage:
+        write_preferences(kept, stage.path / name)
+        write_json(stage.path / "dedup.json", result.to_json())
+    return DedupRun(
+        out, out / name, len(loaded.items), len(kept), result, tuple(loaded.report.warnings)
+    )
+
+
+def run_split(data_dir: Path, out: Path, config: SplitConfig, *, leak_check: bool = True) -> Path:
+    """Split a demo-style folder (group-aware, domain-stratified, domain holdouts; with
+    ``leak_check``, test prompts that near-duplicate a training prompt move to train) into
+    ``out``, transactionally; returns the split manifest's path."""
+    finder = None
+    if leak_check:
+        prompts = read_table(data_dir / "prompts.jsonl")
+        require_columns(prompts, ("prompt_id", "domain", "prompt"), data_dir / "prompts.jsonl")
+        text_of = dict(
+            zip(prompts["prompt_id"].astype(str), prompts["prompt"].astype(str), strict=True)
+        )
+        finder = text_leak_finder(text_of, partial(find_leaks, config=DedupConfig()))
+    with StagedOutput(out, "split") as stage:
+        manifest = Path(split_demo_folder(data_dir, stage.path, config, leaks=finder))
+    return out / manifest.relative_to(stage.path)
+
+
+def run_audit(data_dir: Path, out: Path | None = None) -> AuditReport:
+    """Audit a demo-style folder; with ``out``, write ``audit.json`` there transactionally."""
+    from rewardkit.curation.audit import audit_demo_folder
+
+    report = audit_demo_folder(data_dir)
+    if out is not None:
+        with StagedOutput(out, "audit") as stage:
+            write_json(stage.path / "audit.json", report.to_dict())
+    return report

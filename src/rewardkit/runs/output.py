@@ -71,6 +71,9 @@ LEGACY_SIGNS: dict[str, tuple[str, ...]] = {
     "annotations": ("results.json",),
     "judge": ("results.json",),
     "curate": ("curation_manifest.json",),
+    "dedup": ("dedup.json",),
+    "split": ("split_manifest.json",),
+    "audit": ("audit.json",),
     "model": ("train_manifest.json", "train_log.jsonl"),
 }
 
@@ -179,10 +182,29 @@ class StagedOutput:
         tb: TracebackType | None,
     ) -> None:
         if exc_type is None:
-            if not self.committed:
+            if self.committed:
+                return
+            try:
                 self.commit()
+            except BaseException as failed:
+                self.abort()
+                self._raise_for_final(failed)
         else:
             self.abort()
+            if isinstance(exc, OSError):
+                self._raise_for_final(exc)
+
+    def _raise_for_final(self, exc: BaseException) -> None:
+        """Re-raise ``exc``; an OS error on a staged file names the file where it would land
+        (``OUT/x``, not ``.OUT.partial/OUT/x``)."""
+        name = getattr(exc, "filename", None)
+        if isinstance(exc, OSError) and isinstance(name, str):
+            try:
+                rel = Path(name).relative_to(self.path)
+            except ValueError:
+                raise exc from None
+            raise OSError(exc.errno, exc.strerror, str(self.final / rel)) from exc
+        raise exc
 
     def open(self) -> Path:
         """Check the destination, lock and prepare the staging folder; returns it."""
@@ -209,7 +231,10 @@ class StagedOutput:
         if not self._resume and self.path.exists():
             _remove(self.path)
         self.path.mkdir(exist_ok=True)
-        _write_marker(self.path, {"kind": self.kind, "run_id": self.run_id, "complete": False})
+        (self.path / MARKER).write_text(
+            json.dumps({"kind": self.kind, "run_id": self.run_id, "complete": False}) + "\n",
+            encoding="utf-8",
+        )  # not synced: a staging folder is never read as a finished output
         return self.path
 
     def commit(self) -> Path:
