@@ -21,13 +21,13 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
 from rewardkit.data.records import Prompt
 from rewardkit.data.safe_json import parse_json
 from rewardkit.errors import ConfigError, DataError, RewardkitError
+from rewardkit.models.endpoint_url import endpoint_url_of
 from rewardkit.models.hf_common import prompt_as_text
 from rewardkit.models.http_client import rewards_body
 from rewardkit.models.http_transport import HTTPFailure, post
@@ -51,27 +51,15 @@ def endpoint_url(url: str) -> str:
         >>> endpoint_url("https://rm.example.org/v1/?variant=b")
         'https://rm.example.org/v1/get_reward?variant=b'
     """
-    if url.startswith("//"):
-        url = "http:" + url
-    elif not url.lower().startswith(("http://", "https://")):
-        url = "http://" + url
-    parts = urlsplit(url)
-    try:
-        host, _ = parts.hostname, parts.port
-    except ValueError:
-        raise ConfigError(f"http model: invalid port in {redact_secrets(url)!r}") from None
-    if not host:
-        raise ConfigError(f"http model: no host in {redact_secrets(url)!r}")
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError(
-            f"http model {redact_secrets(url)}: credentials in the URL are refused (they would "
-            "be written into manifests and logs); set token_env or token_file in a YAML model "
-            "spec instead"
-        )
-    path = parts.path.rstrip("/")
-    if not path.endswith(ENDPOINT):
-        path += ENDPOINT
-    return urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
+    return endpoint_url_of(
+        url,
+        ENDPOINT,
+        bad=lambda problem, shown: f"http model: {problem} in {shown!r}",
+        credentials=lambda shown: (
+            f"http model {shown}: credentials in the URL are refused (they would be written "
+            "into manifests and logs); set token_env or token_file in a YAML model spec instead"
+        ),
+    )
 
 
 def read_token(options: HTTPOptions) -> str | None:

@@ -19,9 +19,9 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from rewardkit.errors import ConfigError, MissingExtraError, RewardkitError
+from rewardkit.errors import MissingExtraError, RewardkitError
+from rewardkit.models.endpoint_url import endpoint_url_of
 from rewardkit.models.http_client import RetryPolicy, one_line
 from rewardkit.models.judge_parse import TokenLogprob
 from rewardkit.runs.redact import redact_secrets
@@ -86,27 +86,16 @@ def chat_url(url: str) -> str:
         >>> chat_url("https://api.example.org/v1/chat/completions/")
         'https://api.example.org/v1/chat/completions'
     """
-    if url.startswith("//"):
-        url = "http:" + url
-    elif not url.lower().startswith(("http://", "https://")):
-        url = "http://" + url
-    parts = urlsplit(url)
-    try:
-        host, _ = parts.hostname, parts.port
-    except ValueError:
-        raise ConfigError(f"judge url {redact_secrets(url)!r}: invalid port") from None
-    if not host:
-        raise ConfigError(f"judge url {redact_secrets(url)!r}: no host")
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError(
-            f"judge url {redact_secrets(url)}: credentials in the URL are refused (they would be "
-            "written into manifests and logs); name the environment variable that holds the "
-            "API key with api_key_env (--api-key-env)"
-        )
-    path = parts.path.rstrip("/")
-    if not path.endswith(_ENDPOINT):
-        path += _ENDPOINT
-    return urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
+    return endpoint_url_of(
+        url,
+        _ENDPOINT,
+        bad=lambda problem, shown: f"judge url {shown!r}: {problem}",
+        credentials=lambda shown: (
+            f"judge url {shown}: credentials in the URL are refused (they would be written "
+            "into manifests and logs); name the environment variable that holds the API key "
+            "with api_key_env (--api-key-env)"
+        ),
+    )
 
 
 def _logprobs(choice: dict[str, Any]) -> tuple[TokenLogprob, ...] | None:
