@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from rewardkit.report.html.bon_plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
+from rewardkit.report.html.bon_plot import curves_chart
 from rewardkit.report.html.page import document, table
 from rewardkit.report.html.svg import fmt
 from rewardkit.runs.atomic import write_text
@@ -32,33 +32,6 @@ def _peak(fit: Mapping[str, Any], k: float | None) -> str:
     at_n = f" (n &asymp; {n:.3g})" if n is not None else ""
     beyond = " beyond k" if d is not None and k is not None and d > k else ""
     return _est(fit["peak_d"], 3, none="&infin;") + at_n + beyond
-
-
-def _chart(entry: Mapping[str, Any], title: str, confidence: float, width: int = 560) -> str:
-    curves, fits = entry["curves"], entry["fits"]
-    series = [
-        Series(
-            label,
-            color,
-            curves[key]["value"],
-            curves[key]["ci_low"],
-            curves[key]["ci_high"],
-            fits[key]["alpha"]["value"],
-            fits[key]["beta"]["value"],
-        )
-        for key, label, color in (
-            ("oracle", "oracle (gold picks)", ORACLE_COLOR),
-            ("proxy", "proxy picks", PROXY_COLOR),
-        )
-    ]
-    return bon_chart(
-        curves["d"],
-        series,
-        title=title,
-        width=width,
-        height=round(width * 0.55),
-        confidence=confidence,
-    )
 
 
 def _summary(entries: list[Mapping[str, Any]]) -> str:
@@ -139,7 +112,7 @@ def _groups(entry: Mapping[str, Any], confidence: float) -> str:
         )
         charts = "".join(
             f'<div style="display:inline-block;margin:4px"><div class="note">{escape(name)}'
-            f"</div>{_chart(g, f'{kind} {name}', confidence, width=340)}</div>"
+            f"</div>{curves_chart(g, f'{kind} {name}', confidence, width=340)}</div>"
             for name, g in by_name.items()
         )
         parts.append(f"<div>{charts}</div>")
@@ -199,7 +172,7 @@ def render_bon_report(results: Mapping[str, Any]) -> str:
     for e in entries:
         body += [
             f"<h2>{escape(e['spec'])}</h2>",
-            _chart(e, f"best-of-n curves of {e['spec']}", confidence),
+            curves_chart(e, f"best-of-n curves of {e['spec']}", confidence),
             _curve_table(e),
             _groups(e, confidence),
         ]

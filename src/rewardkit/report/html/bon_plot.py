@@ -7,11 +7,12 @@ drawn over ``[0, k]``. Same inputs, same bytes (fixed-precision coordinates, no 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-__all__ = ["ORACLE_COLOR", "PROXY_COLOR", "Series", "bon_chart"]
+__all__ = ["ORACLE_COLOR", "PROXY_COLOR", "Series", "bon_chart", "curves_chart"]
 
 PROXY_COLOR, ORACLE_COLOR = "#4263eb", "#2b8a3e"
 
@@ -145,4 +146,33 @@ def bon_chart(
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
         + "".join(body)
         + "</svg>"
+    )
+
+
+def curves_chart(entry: Mapping[str, Any], title: str, confidence: float, width: int = 560) -> str:
+    """The gold-gain curves of one proxy (oracle and proxy picks, with their fits) from its
+    entry in a best-of-n ``results.json``."""
+    curves, fits = entry["curves"], entry["fits"]
+    series = [
+        Series(
+            label,
+            color,
+            curves[key]["value"],
+            curves[key]["ci_low"],
+            curves[key]["ci_high"],
+            fits[key]["alpha"]["value"],
+            fits[key]["beta"]["value"],
+        )
+        for key, label, color in (
+            ("oracle", "oracle (gold picks)", ORACLE_COLOR),
+            ("proxy", "proxy picks", PROXY_COLOR),
+        )
+    ]
+    return bon_chart(
+        curves["d"],
+        series,
+        title=title,
+        width=width,
+        height=round(width * 0.55),
+        confidence=confidence,
     )

@@ -255,32 +255,9 @@ def _bon(out: Path, p: Pipeline) -> str:
 
 
 def _bon_chart(entry: Mapping[str, Any], confidence: float) -> str:
-    from rewardkit.report.html.bon_plot import ORACLE_COLOR, PROXY_COLOR, Series, bon_chart
+    from rewardkit.report.html.bon_plot import curves_chart
 
-    curves, fits = entry["curves"], entry["fits"]
-    series = [
-        Series(
-            label,
-            color,
-            curves[key]["value"],
-            curves[key]["ci_low"],
-            curves[key]["ci_high"],
-            fits[key]["alpha"]["value"],
-            fits[key]["beta"]["value"],
-        )
-        for key, label, color in (
-            ("oracle", "oracle (gold picks)", ORACLE_COLOR),
-            ("proxy", "proxy picks", PROXY_COLOR),
-        )
-    ]
-    return bon_chart(
-        curves["d"],
-        series,
-        title=f"best-of-n curves of {entry['spec']}",
-        width=560,
-        height=308,
-        confidence=confidence,
-    )
+    return curves_chart(entry, f"best-of-n curves of {entry['spec']}", confidence)
 
 
 _RENDER = {
