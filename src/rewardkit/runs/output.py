@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import inspect
 import json
 import os
@@ -42,7 +41,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
-from rewardkit.errors import ConfigError, DataError
+from rewardkit.errors import ConfigError
+from rewardkit.runs.marker import (
+    LEGACY_SIGNS,
+    LOCK,
+    MARKER,
+    file_hashes,
+    read_marker,
+)
+from rewardkit.runs.verify import (
+    refuse_incomplete,
+    verify_member,
+    verify_output,
+)
 
 __all__ = [
     "MARKER",
@@ -56,27 +67,6 @@ __all__ = [
     "verify_output",
 ]
 
-MARKER = ".rewardkit-output.json"
-_LOCK = ".rewardkit-output.lock"
-_INTERNAL = frozenset({MARKER, _LOCK})
-
-# Files by which a folder written before markers existed shows it is a rewardkit output of a
-# kind (so a rerun may replace it); a folder with none of them is not ours.
-LEGACY_SIGNS: dict[str, tuple[str, ...]] = {
-    "eval": ("results.json", "scores.parquet"),
-    "suite": ("suite.json",),
-    "compare": ("results.json",),
-    "calibrate": ("calibration.json",),
-    "bon": ("bon_scores.parquet",),
-    "annotations": ("results.json",),
-    "judge": ("results.json",),
-    "curate": ("curation_manifest.json",),
-    "dedup": ("dedup.json",),
-    "split": ("split_manifest.json",),
-    "audit": ("audit.json",),
-    "model": ("train_manifest.json", "train_log.jsonl"),
-}
-
 
 def staging_root(final: Path) -> Path:
     """The hidden sibling of ``final`` that holds its staging folder and lock."""
@@ -86,15 +76,6 @@ def staging_root(final: Path) -> Path:
 def staging_path(final: Path) -> Path:
     """The staging folder a run of ``final`` writes into (same name as ``final``)."""
     return staging_root(final) / final.name
-
-
-def read_marker(folder: Path) -> dict[str, Any] | None:
-    """The marker of ``folder`` (None when it has none or it is unreadable)."""
-    try:
-        doc = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) else None
 
 
 def is_output_of(folder: Path, kind: str) -> bool:
@@ -123,19 +104,6 @@ def _check_replaceable(final: Path, kind: str) -> None:
         f"{final}: exists and is not a rewardkit {kind} output; refusing to replace it "
         "(choose another output path or remove it yourself)"
     )
-
-
-def _file_hashes(folder: Path) -> dict[str, str]:
-    hashes = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in _INTERNAL:
-            h = hashlib.sha256()
-            with path.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-            hashes[rel] = h.hexdigest()
-    return hashes
 
 
 def _write_marker(folder: Path, doc: dict[str, Any]) -> None:
@@ -214,7 +182,7 @@ class StagedOutput:
             strays = (
                 []
                 if not root.is_dir()
-                else [c for c in root.iterdir() if c.name not in {_LOCK, self.final.name}]
+                else [c for c in root.iterdir() if c.name not in {LOCK, self.final.name}]
             )
             marker = read_marker(self.path) if self.path.is_dir() else None
             foreign_stage = self.path.exists() and not (
@@ -243,7 +211,7 @@ class StagedOutput:
             "kind": self.kind,
             "run_id": self.run_id,
             "complete": True,
-            "files": _file_hashes(self.path),
+            "files": file_hashes(self.path),
         }
         _write_marker(self.path, doc)
         old = self.final.with_name(f".{self.final.name}.old-{self.run_id[:8]}")
@@ -280,7 +248,7 @@ def _remove(path: Path) -> None:
 
 def _lock(folder: Path) -> Any:
     """An exclusive lock on ``folder`` held while the returned handle is open."""
-    handle = (folder / _LOCK).open("a+")
+    handle = (folder / LOCK).open("a+")
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no lock
@@ -294,93 +262,6 @@ def _lock(folder: Path) -> Any:
             "choose another output path"
         ) from None
     return handle
-
-
-def refuse_incomplete(folder: Path, what: str = "model") -> None:
-    """Raise :class:`ConfigError` when ``folder`` is a rewardkit output whose run did not
-    finish (a staging folder, e.g. of a training run killed or out of disk space); folders
-    without a marker pass.
-
-    Example:
-        >>> import tempfile
-        >>> stage = StagedOutput(Path(tempfile.mkdtemp()) / "rm", "model")
-        >>> try:
-        ...     refuse_incomplete(stage.open())
-        ... except ConfigError as exc:
-        ...     print(str(exc).split(": ", 1)[1])
-        an incomplete model (its run did not finish); load the finished folder or rerun
-    """
-    if not (folder / MARKER).exists():
-        return
-    marker = read_marker(folder)
-    if marker is None or marker.get("complete") is not True:
-        raise ConfigError(
-            f"{folder}: an incomplete {what} (its run did not finish); load the finished "
-            "folder or rerun"
-        )
-
-
-def verify_output(
-    folder: Path, kind: str | tuple[str, ...] | None = None, *, what: str = "run directory"
-) -> dict[str, Any]:
-    """Check that ``folder`` is a complete rewardkit output whose files are the ones its marker
-    recorded (a folder without a marker, written before markers existed, passes unchecked).
-
-    Returns the marker (``{}`` when there is none). Raises :class:`DataError` in one line for
-    an incomplete output, a marker of another kind, or a file changed or missing since the run.
-    """
-    if not (folder / MARKER).exists():
-        return {}
-    marker = verify_header(folder, what)
-    kinds = (kind,) if isinstance(kind, str) else kind
-    if kinds is not None and marker.get("kind") not in kinds:
-        wanted = " or ".join(kinds)
-        raise DataError(f"{folder}: a rewardkit {marker.get('kind')} output, not a {wanted} {what}")
-    files: dict[str, str] = marker.get("files", {})
-    for name, digest in sorted(files.items()):
-        _check_file(folder, name, digest, what)
-    return marker
-
-
-def verify_member(path: Path, *, what: str = "run directory") -> None:
-    """Check one file of a run directory against the marker beside it (no marker: nothing to
-    check). Raises :class:`DataError` when the file is not the one the run wrote."""
-    folder = path.parent
-    if not (folder / MARKER).exists():
-        return
-    marker = verify_header(folder, what)
-    digest = marker.get("files", {}).get(path.name)
-    if digest is None:
-        raise DataError(
-            f"{path}: not written by the run recorded in {folder / MARKER} (the folder mixes "
-            "two runs' files)"
-        )
-    _check_file(folder, path.name, digest, what)
-
-
-def verify_header(folder: Path, what: str = "run directory") -> dict[str, Any]:
-    """The marker of ``folder``, checked to be readable and complete."""
-    marker = read_marker(folder)
-    if marker is None or not isinstance(marker.get("files", {}), dict):
-        raise DataError(f"{folder}: a damaged {MARKER}; rerun the command that wrote it")
-    if marker.get("complete") is not True:
-        raise DataError(f"{folder}: an incomplete {what} (its run did not finish)")
-    return marker
-
-
-def _check_file(folder: Path, name: str, digest: str, what: str) -> None:
-    path = folder / name
-    if not path.is_file():
-        raise DataError(f"{path}: missing from the {what} (its marker lists it)")
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    if h.hexdigest() != digest:
-        raise DataError(
-            f"{path}: changed since its run wrote it (the {what} mixes two runs' files or "
-            "was edited); rerun the command that wrote it"
-        )
 
 
 P = ParamSpec("P")
