@@ -12,7 +12,6 @@ with the bytes an uninterrupted run writes (timings aside).
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +22,10 @@ import numpy as np
 
 from rewardkit.data.records import Prompt
 from rewardkit.errors import ConfigError
-from rewardkit.models.hf_common import prompt_as_text, require_transformers
-from rewardkit.models.protocol import RewardModel
-from rewardkit.models.registry import load_spec
-from rewardkit.models.spec import parse_model_spec
+from rewardkit.jobs.rl_ppo_setup import device_of, guarded, load_models, reward_function
+from rewardkit.jobs.rl_ppo_watch import evaluate_samples, overoptimization
 from rewardkit.rl.ppo.config import PPOConfig
-from rewardkit.rl.ppo.overopt import early_stop_index, fit_rl_form, gold_peak_index
+from rewardkit.rl.ppo.overopt import early_stop_index
 from rewardkit.rl.ppo.prompts import read_prompts
 from rewardkit.runs import build_manifest, now_iso, write_json
 from rewardkit.runs.manifest import sha256_path
@@ -85,99 +82,6 @@ class _RunState:
         self.stopped_early = bool(state["stopped_early"])
 
 
-def _device(name: str) -> Any:
-    import torch
-
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
-
-def _load_models(
-    policy: Path, reference: Path | None, config: PPOConfig, device: Any
-) -> tuple[Any, Any, Any]:
-    import torch
-
-    transformers = require_transformers()
-    from rewardkit.rl.ppo.policy import PolicyWithValue
-
-    for folder, _what in ((policy, "policy"), (reference, "reference")):
-        if folder is not None and not (folder / "config.json").is_file():
-            raise ConfigError(f"{folder}: not a Hugging Face model folder (no config.json)")
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(policy))
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    load = transformers.AutoModelForCausalLM.from_pretrained
-    torch.manual_seed(config.seed)  # the value head's initial weights
-    lm = load(str(policy), dtype=torch.float32).to(device)
-    critic = (
-        load(str(policy), dtype=torch.float32).to(device) if config.critic == "separate" else None
-    )
-    if config.lora_r is not None:
-        try:
-            import peft
-        except ImportError as exc:
-            from rewardkit.errors import MissingExtraError
-
-            raise MissingExtraError("peft", "train") from exc
-        lora = peft.LoraConfig(
-            r=config.lora_r,
-            lora_alpha=config.lora_alpha,
-            lora_dropout=config.lora_dropout,
-            target_modules="all-linear",
-            task_type="CAUSAL_LM",
-        )
-        lm = peft.get_peft_model(lm, lora)
-    model = PolicyWithValue(lm, critic).to(device)
-    ref = load(str(reference or policy), dtype=torch.float32).to(device).eval()
-    for p in ref.parameters():
-        p.requires_grad_(False)
-    return tokenizer, model, ref
-
-
-def _reward_function(
-    spec_text: str,
-    config: PPOConfig,
-    model_options: dict[str, Any] | None,
-    calibrated: bool,
-    clip: bool = True,
-) -> tuple[Any, str]:
-    from rewardkit.rl.ppo.reward import RewardFunction
-
-    spec = parse_model_spec(spec_text, model_options, defaults={"seed": config.seed})
-    model = load_spec(spec)
-    if not isinstance(model, RewardModel):
-        raise ConfigError(f"{spec.text}: PPO needs a model that scores (prompt, response) pairs")
-    to_probability = None
-    if calibrated:
-        from rewardkit.calibration.serialize import calibrator_beside
-
-        found = calibrator_beside(spec)
-        if found is None:
-            raise ConfigError(
-                f"{spec.text}: calibrated rewards need a calibrator.json beside the model "
-                "(run rewardkit calibrate), or set calibrated: false"
-            )
-        to_probability = found[0].predict_proba
-    bounds = config.reward_clip if clip else (-math.inf, math.inf)
-    return RewardFunction(model, bounds, to_probability, name=spec.text), model.fingerprint()
-
-
-def _guarded(reward_fn: Any, reward_fp: str, policy_path: Path) -> tuple[Any, str]:
-    """The reward with a guard policy's penalty subtracted for blocked responses."""
-    from rewardkit.guard import apply_guard
-    from rewardkit.guard.policy import load_policy
-
-    policy = load_policy(policy_path)
-
-    def penalty(prompts: Sequence[Prompt], responses: Sequence[str]) -> np.ndarray:
-        texts = [p if isinstance(p, str) else prompt_as_text(p) for p in prompts]
-        return apply_guard(policy, list(responses), prompts=texts)
-
-    reward_fn.penalty = penalty
-    return reward_fn, f"{reward_fp}/guard={sha256_path(policy_path)[:16]}"
-
-
 def _split_prompts(
     prompts: list[Prompt], config: PPOConfig, gold: bool
 ) -> tuple[list[Prompt], list[Prompt]]:
@@ -204,63 +108,6 @@ def _batch(prompts: Sequence[Prompt], config: PPOConfig, step: int) -> list[Prom
         [torch.randperm(n, generator=g) for _ in range(-(-config.rollout_batch_size // n))]
     )
     return [prompts[int(i)] for i in index[: config.rollout_batch_size]]
-
-
-def _evaluate(
-    trainer: Any, held: list[Prompt], gold_fn: Any, step: int, config: PPOConfig
-) -> dict[str, Any]:
-    from rewardkit.rl.ppo.trainer import step_seed
-
-    # The same generator seed at every evaluation: curves differ by the policy, not the draw.
-    texts, kl = trainer.evaluate(held, step_seed(config.seed, 0, 2))
-    proxy = float(np.mean(trainer.reward.raw(held, texts)))
-    gold = float(np.mean(gold_fn.raw(held, texts)))
-    return {"step": step, "kl": kl, "d": math.sqrt(max(kl, 0.0)), "proxy": proxy, "gold": gold}
-
-
-def _watch(evaluations: list[dict[str, Any]], config: PPOConfig) -> dict[str, Any]:
-    """The overoptimization section of results.json (gains relative to the first evaluation,
-    the initial policy)."""
-    evals = [dict(e) for e in evaluations]
-    base_proxy, base_gold = evals[0]["proxy"], evals[0]["gold"]
-    for e in evals:
-        e["proxy_gain"] = e["proxy"] - base_proxy
-        e["gold_gain"] = e["gold"] - base_gold
-    d = [e["d"] for e in evals]
-    fits: dict[str, Any] = {}
-    for name in ("proxy", "gold"):
-        try:
-            fit = fit_rl_form(d, [e[f"{name}_gain"] for e in evals])
-        except ValueError:
-            fits[name] = None
-            continue
-        grid = [max(d) * i / 40 for i in range(41)]
-        fits[name] = {
-            "alpha": fit.alpha,
-            "beta": fit.beta,
-            "peak_d": fit.peak_d,
-            "r2": fit.r2,
-            "curve_d": grid,
-            "curve": [float(v) for v in fit.predict(grid)],
-        }
-    peak = evals[gold_peak_index([e["gold"] for e in evals])]
-    stop = (
-        None
-        if config.early_stop_patience is None
-        else early_stop_index(
-            [e["gold"] for e in evals], [e["proxy"] for e in evals], config.early_stop_patience
-        )
-    )
-    return {
-        "evaluations": evals,
-        "fits": fits,
-        "gold_peak": {"step": peak["step"], "d": peak["d"], "gold": peak["gold"]},
-        "early_stop_step": None if stop is None else evals[stop]["step"],
-        "early_stop_patience": config.early_stop_patience,
-        "eval_every": config.eval_every,
-        "conventions": "gains are relative to the initial policy (the step-0 evaluation); "
-        "d = sqrt(mean k1 KL per sequence) on the held-out prompts",
-    }
 
 
 def _fingerprint(
@@ -372,13 +219,13 @@ def _run_into(
     started_at = now_iso()
     prompts = read_prompts(prompts_path)
     train_prompts, held = _split_prompts(prompts, cfg, gold is not None)
-    device = _device(cfg.device)
-    tokenizer, model, ref = _load_models(policy, reference, cfg, device)
-    reward_fn, reward_fp = _reward_function(reward, cfg, model_options, cfg.calibrated)
+    device = device_of(cfg.device)
+    tokenizer, model, ref = load_models(policy, reference, cfg, device)
+    reward_fn, reward_fp = reward_function(reward, cfg, model_options, cfg.calibrated)
     if cfg.guard is not None:
-        reward_fn, reward_fp = _guarded(reward_fn, reward_fp, Path(cfg.guard))
+        reward_fn, reward_fp = guarded(reward_fn, reward_fp, Path(cfg.guard))
     gold_fn, gold_fp = (
-        _reward_function(gold, cfg, model_options, False, clip=False)
+        reward_function(gold, cfg, model_options, False, clip=False)
         if gold is not None
         else (None, None)
     )
@@ -402,7 +249,7 @@ def _run_into(
             config=cfg.model_dump(mode="json"),
         )
         if watch_on and not state.evaluations:
-            e = _evaluate(trainer, held, gold_fn, 0, cfg)
+            e = evaluate_samples(trainer, held, gold_fn, 0, cfg)
             state.evaluations.append(e)
             log.write("eval", **e)
         with Progress(disable=not progress, transient=True) as bar:
@@ -415,7 +262,7 @@ def _run_into(
                 loop.history = history
                 bar.update(task, completed=loop.step)
                 if watch_on and loop.step % cfg.eval_every == 0:
-                    e = _evaluate(trainer, held, gold_fn, loop.step, cfg)
+                    e = evaluate_samples(trainer, held, gold_fn, loop.step, cfg)
                     state.evaluations.append(e)
                     log.write("eval", **e)
                     if cfg.early_stop_patience is not None:
@@ -441,7 +288,7 @@ def _run_into(
             )
         log.write("end", steps_run=loop.step, stopped_early=state.stopped_early)
     results = _results(
-        cfg, policy, reward, gold, loop.step, state, history, _watch if watch_on else None
+        cfg, policy, reward, gold, loop.step, state, history, overoptimization if watch_on else None
     )
     _save_policy(work, model, tokenizer)
     write_json(work / "results.json", results)
