@@ -11,6 +11,7 @@ from rich.markup import escape
 from rewardkit.cli import (  # noqa: F401  (register the commands)
     abtest_cmd,
     annotations_cmd,
+    annotations_import_cmd,
     bon_cmd,
     cache_cmd,
     calibrate_cmd,
