@@ -12,7 +12,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
 from rewardkit.cli.main import main
-from rewardkit.jobs.judge import run_agree, short_names
+from rewardkit.jobs.judge_agree import run_agree, short_names
 from rewardkit.judges import INVALID, JudgeConfig, label_agreement
 from shared_data import shared_path
 

@@ -283,7 +283,7 @@ def agree_command(
     Cohen's kappa and the confusion matrix, overall, per file and per category, with CIs. A
     judge label outside the human label set counts as a disagreement (invalid)."""
     from rewardkit.config import load_config
-    from rewardkit.jobs.judge import run_agree
+    from rewardkit.jobs.judge_agree import run_agree
     from rewardkit.judges import INVALID, JudgeConfig
 
     cfg = load_config(

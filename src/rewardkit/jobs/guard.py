@@ -36,7 +36,7 @@ from rewardkit.guard import (
 )
 from rewardkit.guard.base import BuildContext
 from rewardkit.guard.config import GuardConfig
-from rewardkit.jobs.judge import short_names
+from rewardkit.jobs.judge_agree import short_names
 from rewardkit.metrics import Estimate, bootstrap_mean, rng_for
 from rewardkit.runs import RunDir, build_manifest, now_iso, write_json, write_parquet, write_text
 from rewardkit.runs.output import staged_job
